@@ -1,0 +1,78 @@
+package io.nokv.engine;
+
+import java.util.Map;
+
+/**
+ * One open store directory. Thread-safe. Plain writes get a version from the store's own
+ * counter; versioned writes carry the caller's timestamp. Both share one version space: the
+ * counter is always above every version written, so a plain write after a versioned one wins.
+ */
+public interface DB extends AutoCloseable {
+
+    // ---- plain API (newest version wins) -----------------------------------------------------
+
+    void put(byte[] key, byte[] value);
+
+    void put(ColumnFamily cf, byte[] key, byte[] value);
+
+    /** @return the newest value, or null when absent or deleted. */
+    byte[] get(byte[] key);
+
+    byte[] get(ColumnFamily cf, byte[] key);
+
+    void delete(byte[] key);
+
+    void delete(ColumnFamily cf, byte[] key);
+
+    // ---- versioned API (MVCC) ----------------------------------------------------------------
+
+    void put(ColumnFamily cf, byte[] key, long version, byte[] value);
+
+    void delete(ColumnFamily cf, byte[] key, long version);
+
+    /** @return the newest value with version <= readVersion, or null when absent or deleted there. */
+    byte[] get(ColumnFamily cf, byte[] key, long readVersion);
+
+    /** Like {@link #get(ColumnFamily, byte[], long)} but also says which version was found. */
+    VersionedValue getVersioned(ColumnFamily cf, byte[] key, long readVersion);
+
+    // ---- batches, iteration -------------------------------------------------------------------
+
+    /** Applies the whole batch atomically (one WAL record); fsyncs first when {@code Options.syncWrites} is on. */
+    void write(WriteBatch batch);
+
+    /** As {@link #write(WriteBatch)}, with an explicit fsync choice for this batch. */
+    void write(WriteBatch batch, boolean sync);
+
+    DbIterator newIterator(IteratorOptions options);
+
+    // ---- maintenance --------------------------------------------------------------------------
+
+    /** Writes the memtables to L0 and waits until they are installed. */
+    void flush();
+
+    /** Compacts every file overlapping [start, end) (null = unbounded) down to the bottom level and waits. */
+    void compactRange(byte[] start, byte[] end);
+
+    /** Versions older than the newest one at or below {@code version} become garbage for compaction. Monotonic. */
+    void setSafePoint(long version);
+
+    long safePoint();
+
+    /** The highest version written so far (plain or versioned). */
+    long lastVersion();
+
+    StatsSnapshot stats();
+
+    // ---- store metadata (kept in the manifest; the node's region catalog lives here) ----------
+
+    /** Durably records (fsynced manifest edit) a metadata entry; null value removes it. */
+    void putMetadata(String key, byte[] value);
+
+    byte[] getMetadata(String key);
+
+    Map<String, byte[]> metadata();
+
+    @Override
+    void close();
+}

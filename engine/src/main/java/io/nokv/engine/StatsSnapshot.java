@@ -1,0 +1,44 @@
+package io.nokv.engine;
+
+import java.util.List;
+
+/** A point-in-time copy of the engine's counters; {@code nokv stats} prints it. */
+public record StatsSnapshot(
+        long entries,
+        long lastVersion,
+        long safePoint,
+        long memtableBytes,
+        int immutableMemtables,
+        int flushPending,
+        long flushRuns,
+        long flushLastMs,
+        long flushMaxMs,
+        long compactionBacklog,
+        double compactionMaxScore,
+        long compactionRuns,
+        long compactionLastMs,
+        long compactionMaxMs,
+        List<LevelStats> levels,
+        int l0Files,
+        long writeStalls,
+        long writeStallMs,
+        long blockCacheHits,
+        long blockCacheMisses,
+        long bloomChecks,
+        long bloomNegatives,
+        int walSegments,
+        long walBytes) {
+
+    public record LevelStats(int level, int files, long bytes, double score) {
+    }
+
+    public double blockCacheHitRate() {
+        long total = blockCacheHits + blockCacheMisses;
+        return total == 0 ? 0 : (double) blockCacheHits / total;
+    }
+
+    /** Share of bloom probes that ruled a table out (saved a block read). */
+    public double bloomUsefulRate() {
+        return bloomChecks == 0 ? 0 : (double) bloomNegatives / bloomChecks;
+    }
+}
