@@ -253,11 +253,11 @@ final class Background {
                 VersionEdit edit = new VersionEdit();
                 Set<Long> deleted = new HashSet<>();
                 for (FileMeta f : task.inputs()) {
-                    edit.deleteFile(task.level(), f.id());
+                    edit.deleteFile(f.level(), f.id());
                     deleted.add(f.id());
                 }
                 for (FileMeta f : task.outputLevelInputs()) {
-                    edit.deleteFile(task.outputLevel(), f.id());
+                    edit.deleteFile(f.level(), f.id());
                     deleted.add(f.id());
                 }
                 for (FileMeta m : written) {

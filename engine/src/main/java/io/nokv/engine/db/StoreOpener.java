@@ -78,7 +78,7 @@ public final class StoreOpener {
                 LOG.info("recovered " + replay.records() + " WAL records (" + mem.entries() + " entries) in " + walDir
                         + (replay.truncatedBytes() > 0 ? ", truncated a torn tail of " + replay.truncatedBytes() + " bytes" : ""));
             }
-            long firstNewSegment = Math.max(checkpoint, replay.lastSegment() + 1);
+            long firstNewSegment = Math.max(Math.max(1, checkpoint), replay.lastSegment() + 1);
             Wal wal = Wal.open(walDir, options.walSegmentBytes(), firstNewSegment);
             opened.add(wal);
             wal.deleteSegmentsBefore(checkpoint); // a crash may have come between the flush edit and the deletion
