@@ -76,7 +76,7 @@ public final class StoreOpener {
             }
             if (replay.truncatedBytes() > 0) {
                 LOG.warning("recovered " + replay.records() + " WAL records in " + walDir + " after truncating a torn tail of "
-                        + replay.truncatedBytes() + " bytes (writes that were never acknowledged as synced)");
+                        + replay.truncatedBytes() + " bytes (the write in progress when the process stopped)");
             } else {
                 LOG.fine(() -> "recovered " + replay.records() + " WAL records (" + mem.entries() + " entries) in " + walDir);
             }
