@@ -57,7 +57,7 @@ class BloomFilterTest {
         }
         try (SstReader reader = SstReader.open(path, 2, null)) {
             // Sized for 1000 distinct prefixes, not 20000 entries.
-            assertEquals(1000 * 10, reader.bloomBitCount());
+            assertEquals(10_240, reader.bloomBitCount()); // 10_000 bits rounded up to 512-bit lines
             for (int i = 0; i < 1000; i++) {
                 assertTrue(reader.mayContain(InternalKey.lookupPrefix(InternalKey.encode(0, user(i), 999))));
             }
