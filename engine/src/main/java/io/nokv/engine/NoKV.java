@@ -10,7 +10,6 @@ public final class NoKV {
      * left behind. Fails with a clear message if another process holds the directory.
      */
     public static DB open(Options options) {
-        options.validate();
-        throw new UnsupportedOperationException("engine not implemented yet");
+        return io.nokv.engine.db.StoreOpener.open(options);
     }
 }

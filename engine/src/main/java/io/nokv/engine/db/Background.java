@@ -1,0 +1,327 @@
+package io.nokv.engine.db;
+
+import io.nokv.engine.NoKVException;
+import io.nokv.engine.compaction.CompactionJob;
+import io.nokv.engine.compaction.CompactionResult;
+import io.nokv.engine.compaction.CompactionTask;
+import io.nokv.engine.iterator.InternalIterator;
+import io.nokv.engine.manifest.FileMeta;
+import io.nokv.engine.manifest.VersionEdit;
+import io.nokv.engine.memtable.Memtable;
+import io.nokv.engine.sst.SstOptions;
+import io.nokv.engine.sst.SstProperties;
+import io.nokv.engine.sst.SstWriter;
+import io.nokv.engine.version.TableFile;
+import io.nokv.engine.version.Version;
+import io.nokv.engine.version.VersionSet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Flush (one thread, oldest immutable memtable first) and compaction ({@code compactionThreads}
+ * workers picked by {@link io.nokv.engine.compaction.CompactionPicker}). Every result is made
+ * durable by a manifest edit before a new version is installed, and WAL segments are released only
+ * after the flush edit is durable.
+ */
+final class Background {
+    private static final Logger LOG = Logger.getLogger(Background.class.getName());
+
+    private final DbImpl db;
+    private final SstOptions sstOptions;
+    private final Thread flushThread;
+    private final ExecutorService compactionPool;
+    private final ReentrantLock manualLock = new ReentrantLock();
+    /** Guarded by db.bg. */
+    private final Set<Long> busyFiles = new HashSet<>();
+    private int runningCompactions;
+    private boolean manualActive;
+    private volatile boolean stopping;
+
+    Background(DbImpl db) {
+        this.db = db;
+        this.sstOptions = SstOptions.from(db.options);
+        this.flushThread = new Thread(this::flushLoop, "nokv-flush-" + db.dir.getFileName());
+        this.flushThread.setDaemon(true);
+        int threads = db.options.compactionThreads();
+        this.compactionPool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "nokv-compaction-" + db.dir.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        flushThread.start();
+        kick();
+    }
+
+    /** Waits for running work to finish; an unfinished flush is simply redone from the WAL at the next open. */
+    void stop() {
+        stopping = true;
+        synchronized (db.bg) {
+            db.bg.notifyAll();
+        }
+        compactionPool.shutdown();
+        try {
+            flushThread.join();
+            if (!compactionPool.awaitTermination(10, TimeUnit.MINUTES)) {
+                throw new NoKVException("compaction in " + db.dir + " did not stop within 10 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NoKVException("interrupted while stopping background work of " + db.dir, e);
+        }
+    }
+
+    private void fail(String what, Throwable t) {
+        if (stopping && db.isClosed()) {
+            LOG.log(Level.FINE, what + " interrupted by close", t);
+            return;
+        }
+        LOG.log(Level.SEVERE, what + " failed in " + db.dir + "; writes are refused until reopen", t);
+        synchronized (db.bg) {
+            if (db.backgroundError == null) {
+                db.backgroundError = t;
+            }
+            db.bg.notifyAll();
+        }
+    }
+
+    // ---- flush ------------------------------------------------------------------------------------
+
+    private void flushLoop() {
+        while (true) {
+            Memtable oldest;
+            synchronized (db.bg) {
+                while (!stopping && db.view.immutables().length == 0) {
+                    try {
+                        db.bg.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stopping) {
+                    return;
+                }
+                Memtable[] imms = db.view.immutables();
+                oldest = imms[imms.length - 1];
+            }
+            try {
+                flush(oldest);
+            } catch (Throwable t) {
+                fail("flush", t);
+                return;
+            }
+            kick();
+        }
+    }
+
+    private void flush(Memtable mem) throws IOException {
+        long t0 = System.nanoTime();
+        TableFile table = null;
+        if (!mem.isEmpty()) {
+            long fileId = db.nextFileId.getAndIncrement();
+            FileMeta meta = writeTable(mem, fileId);
+            if (meta == null) {
+                return; // stopping
+            }
+            table = db.versions.openTable(meta);
+        }
+        synchronized (db.manifestLock) {
+            VersionEdit edit = new VersionEdit();
+            if (table != null) {
+                edit.addFile(table.meta());
+            }
+            edit.walCheckpoint(mem.endWalSegment())
+                    .nextFileId(db.nextFileId.get())
+                    .lastVersion(Math.max(db.visibleVersion(), mem.maxVersion()));
+            try {
+                db.manifest.apply(edit);
+            } catch (RuntimeException e) {
+                if (table != null) {
+                    db.versions.discard(table);
+                }
+                throw e;
+            }
+            db.versions.install(table == null ? List.of() : List.of(table), Set.of());
+        }
+        synchronized (db.bg) {
+            db.view = db.view.withoutFlushed(mem);
+            db.bg.notifyAll();
+        }
+        db.wal.deleteSegmentsBefore(mem.endWalSegment());
+        db.counters.flushed((System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Writes the memtable as an L0 table; null when the store began closing mid-way (temp file removed). */
+    private FileMeta writeTable(Memtable mem, long fileId) {
+        Path path = VersionSet.sstPath(db.dir, fileId);
+        try (SstWriter writer = new SstWriter(path, sstOptions)) {
+            InternalIterator it = mem.iterator();
+            it.seekToFirst();
+            int n = 0;
+            while (it.valid()) {
+                writer.add(it.key(), it.value());
+                it.next();
+                if ((++n & 4095) == 0 && stopping) {
+                    writer.abort();
+                    return null;
+                }
+            }
+            SstProperties p = writer.finish();
+            return new FileMeta(fileId, 0, p.fileSize(), p.smallest(), p.largest(), p.minVersion(), p.maxVersion(),
+                    p.entries(), p.tombstones());
+        }
+    }
+
+    // ---- compaction -------------------------------------------------------------------------------
+
+    /** Starts as many picked compactions as there are idle workers. */
+    void kick() {
+        synchronized (db.bg) {
+            while (!stopping && db.backgroundError == null && !manualActive
+                    && runningCompactions < db.options.compactionThreads()) {
+                Optional<CompactionTask> picked = db.picker.pick(db.versions.current().levels(), busyFiles);
+                if (picked.isEmpty()) {
+                    return;
+                }
+                CompactionTask task = picked.get();
+                markBusy(task, true);
+                runningCompactions++;
+                compactionPool.execute(() -> {
+                    try {
+                        runCompaction(task);
+                    } catch (Throwable t) {
+                        fail("compaction (" + task.reason() + ")", t);
+                    } finally {
+                        synchronized (db.bg) {
+                            markBusy(task, false);
+                            runningCompactions--;
+                            db.bg.notifyAll();
+                        }
+                    }
+                    kick();
+                });
+            }
+        }
+    }
+
+    private void markBusy(CompactionTask task, boolean busy) {
+        for (FileMeta f : task.inputs()) {
+            if (busy) {
+                busyFiles.add(f.id());
+            } else {
+                busyFiles.remove(f.id());
+            }
+        }
+        for (FileMeta f : task.outputLevelInputs()) {
+            if (busy) {
+                busyFiles.add(f.id());
+            } else {
+                busyFiles.remove(f.id());
+            }
+        }
+    }
+
+    /** Runs one task and installs its result: {delete inputs, add outputs} as one manifest edit. */
+    private void runCompaction(CompactionTask task) {
+        long t0 = System.nanoTime();
+        Version pinned = db.versions.acquire();
+        List<TableFile> outputs = new ArrayList<>();
+        try {
+            CompactionJob job = new CompactionJob(task, db.versions::iterator, db.dir, db.nextFileId::getAndIncrement,
+                    sstOptions, db.options.targetFileBytes(), db.gcHorizon());
+            CompactionResult result = job.run();
+            List<FileMeta> written = result.outputs();
+            for (FileMeta m : written) {
+                outputs.add(db.versions.openTable(m));
+            }
+            synchronized (db.manifestLock) {
+                VersionEdit edit = new VersionEdit();
+                Set<Long> deleted = new HashSet<>();
+                for (FileMeta f : task.inputs()) {
+                    edit.deleteFile(f.level(), f.id());
+                    deleted.add(f.id());
+                }
+                for (FileMeta f : task.outputLevelInputs()) {
+                    edit.deleteFile(f.level(), f.id());
+                    deleted.add(f.id());
+                }
+                for (FileMeta m : written) {
+                    edit.addFile(m);
+                }
+                edit.nextFileId(db.nextFileId.get());
+                db.manifest.apply(edit);
+                db.versions.install(outputs, deleted);
+                outputs.clear();
+            }
+            db.counters.compacted((System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            pinned.unref();
+            for (TableFile t : outputs) { // opened but never installed; other leftovers are orphans removed at open
+                db.versions.discard(t);
+            }
+        }
+    }
+
+    /** Runs manual compactions of the range in the caller's thread, with background compaction paused. */
+    void compactRange(byte[] start, byte[] end) {
+        manualLock.lock();
+        try {
+            synchronized (db.bg) {
+                manualActive = true;
+                while (runningCompactions > 0) {
+                    waitBg();
+                }
+            }
+            try {
+                for (CompactionTask task : db.picker.manual(db.versions.current().levels(), start, end)) {
+                    db.throwIfBackgroundFailed();
+                    runCompaction(task);
+                }
+            } finally {
+                synchronized (db.bg) {
+                    manualActive = false;
+                    db.bg.notifyAll();
+                }
+            }
+        } finally {
+            manualLock.unlock();
+        }
+        kick();
+    }
+
+    private void waitBg() {
+        db.throwIfBackgroundFailed();
+        if (db.isClosed()) {
+            throw new NoKVException("store " + db.dir + " is closed");
+        }
+        try {
+            db.bg.wait(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NoKVException("interrupted while waiting for background work", e);
+        }
+    }
+
+    static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete " + p, e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.nokv.engine.db;
+
+import io.nokv.engine.DB;
+import io.nokv.engine.NoKVException;
+import io.nokv.engine.Options;
+import io.nokv.engine.lock.DirectoryLock;
+import io.nokv.engine.manifest.FileMeta;
+import io.nokv.engine.manifest.Manifest;
+import io.nokv.engine.manifest.ManifestState;
+import io.nokv.engine.memtable.Memtable;
+import io.nokv.engine.sst.BlockCache;
+import io.nokv.engine.version.VersionSet;
+import io.nokv.engine.wal.Wal;
+import io.nokv.engine.wal.WalReplayResult;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Opening a store = recovering it: lock, manifest, drop what a crash left half-done (temp files,
+ * tables the manifest never named), open every named table, replay the WAL from the checkpoint
+ * into a fresh memtable, and start a new WAL segment. No step ever needs a human.
+ */
+public final class StoreOpener {
+    private static final Logger LOG = Logger.getLogger(StoreOpener.class.getName());
+    private static final Pattern SST_NAME = Pattern.compile("(\\d+)\\.sst");
+
+    private StoreOpener() {
+    }
+
+    public static DB open(Options options) {
+        options.validate();
+        Path dir = options.dir();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new NoKVException("cannot create store directory " + dir + ": " + e, e);
+        }
+        AutoCloseable lock = DirectoryLock.acquire(dir);
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(lock);
+        try {
+            Manifest manifest = Manifest.open(dir, options.manifestRewriteBytes());
+            opened.add(manifest);
+            ManifestState state = manifest.current();
+            Set<Long> named = namedFiles(state, options, dir);
+            removeLeftovers(dir, named);
+
+            BlockCache cache = new BlockCache(options.blockCacheBytes());
+            VersionSet versions = new VersionSet(dir, cache, options.maxLevels());
+            opened.add(versions);
+            versions.load(state.levels());
+
+            Path walDir = dir.resolve("wal");
+            Files.createDirectories(walDir);
+            long checkpoint = state.walCheckpoint();
+            Memtable mem = new Memtable(checkpoint);
+            long[] maxVersion = {state.lastVersion()};
+            WalReplayResult replay;
+            try {
+                replay = Wal.replay(walDir, checkpoint, payload -> BatchCodec.decode(payload, (cf, key, version, delete, value) -> {
+                    DbImpl.insertOp(mem, cf, key, version, delete ? null : value);
+                    maxVersion[0] = Math.max(maxVersion[0], version);
+                }), true);
+            } catch (NoKVException e) {
+                throw new NoKVException("replaying the WAL in " + walDir + " failed: " + e.getMessage(), e);
+            }
+            if (replay.records() > 0 || replay.truncatedBytes() > 0) {
+                LOG.info("recovered " + replay.records() + " WAL records (" + mem.entries() + " entries) in " + walDir
+                        + (replay.truncatedBytes() > 0 ? ", truncated a torn tail of " + replay.truncatedBytes() + " bytes" : ""));
+            }
+            long firstNewSegment = Math.max(Math.max(1, checkpoint), replay.lastSegment() + 1);
+            Wal wal = Wal.open(walDir, options.walSegmentBytes(), firstNewSegment);
+            opened.add(wal);
+            wal.deleteSegmentsBefore(checkpoint); // a crash may have come between the flush edit and the deletion
+
+            long nextFileId = state.nextFileId();
+            for (long id : named) {
+                nextFileId = Math.max(nextFileId, id + 1);
+            }
+            DbImpl db = new DbImpl(options, lock, manifest, wal, versions, cache, mem, maxVersion[0], nextFileId);
+            db.start();
+            return db;
+        } catch (Throwable t) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception e) {
+                    t.addSuppressed(e);
+                }
+            }
+            if (t instanceof NoKVException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new NoKVException("cannot open store " + dir + ": " + t, t);
+        }
+    }
+
+    private static Set<Long> namedFiles(ManifestState state, Options options, Path dir) {
+        Set<Long> named = new HashSet<>();
+        List<List<FileMeta>> levels = state.levels();
+        for (int level = 0; level < levels.size(); level++) {
+            for (FileMeta f : levels.get(level)) {
+                if (f.level() >= options.maxLevels()) {
+                    throw new NoKVException("manifest " + state.manifestFileName() + " in " + dir + " names file "
+                            + f.id() + " at level " + f.level() + " but Options.maxLevels is " + options.maxLevels());
+                }
+                named.add(f.id());
+            }
+        }
+        return named;
+    }
+
+    /** Temp files of interrupted writes and tables whose install edit never became durable. */
+    private static void removeLeftovers(Path dir, Set<Long> named) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path p : files) {
+                String name = p.getFileName().toString();
+                Matcher m = SST_NAME.matcher(name);
+                boolean orphanTable = m.matches() && !named.contains(Long.parseLong(m.group(1)));
+                if (name.endsWith(".tmp") || orphanTable) {
+                    LOG.info("removing " + (orphanTable ? "orphan table " : "temp file ") + p + " left by an interrupted write");
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.nokv.engine.db;
+
+import io.nokv.engine.ColumnFamily;
+import io.nokv.engine.WriteBatch;
+
+import java.util.concurrent.locks.Condition;
+
+/**
+ * One caller's pending write in the group-commit queue: either a whole {@link WriteBatch} or a
+ * single op (kept unboxed so a lone put allocates no batch). {@code done}, {@code error} and
+ * {@code wake} are guarded by the {@link WriteQueue} lock.
+ */
+final class Writer {
+    final WriteBatch batch;
+    final ColumnFamily cf;
+    final byte[] key;
+    final long version;
+    /** Null for a delete of the single op. */
+    final byte[] value;
+    final boolean sync;
+    /** A flush request: rotate the memtable even if it is not full. */
+    final boolean rotate;
+
+    boolean done;
+    RuntimeException error;
+    Condition wake;
+
+    private Writer(WriteBatch batch, ColumnFamily cf, byte[] key, long version, byte[] value, boolean sync, boolean rotate) {
+        this.batch = batch;
+        this.cf = cf;
+        this.key = key;
+        this.version = version;
+        this.value = value;
+        this.sync = sync;
+        this.rotate = rotate;
+    }
+
+    static Writer single(ColumnFamily cf, byte[] key, long version, byte[] valueOrNull, boolean sync) {
+        if (cf == null || key == null) {
+            throw new IllegalArgumentException("column family and key must not be null");
+        }
+        return new Writer(null, cf, key, version, valueOrNull, sync, false);
+    }
+
+    static Writer batch(WriteBatch batch, boolean sync) {
+        return new Writer(batch, null, null, 0, null, sync, false);
+    }
+
+    static Writer rotation() {
+        return new Writer(null, null, null, 0, null, false, true);
+    }
+
+    boolean hasOps() {
+        return batch != null ? !batch.isEmpty() : key != null;
+    }
+
+    long approximateBytes() {
+        if (batch != null) {
+            return batch.approximateBytes();
+        }
+        return key == null ? 0 : key.length + (value == null ? 0 : value.length) + 16;
+    }
+}
