@@ -2,8 +2,6 @@ package io.nokv.engine.iterator;
 
 import io.nokv.engine.key.InternalKey;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -110,14 +108,5 @@ public final class SortedArrayIterator implements InternalIterator {
             }
         }
         return lo;
-    }
-
-    /** Every entry of an iterator, forward. */
-    public static List<byte[][]> drain(InternalIterator it) {
-        List<byte[][]> out = new ArrayList<>();
-        for (it.seekToFirst(); it.valid(); it.next()) {
-            out.add(new byte[][] {it.key(), it.value()});
-        }
-        return out;
     }
 }
