@@ -80,8 +80,12 @@ class CrashRecoveryTest {
                 }
             }
         }
+        String shape;
+        try (DB db = NoKV.open(CrashWorkload.options(store))) {
+            shape = db.stats().levels().stream().map(l -> l.files() + "/" + l.bytes() + "B").toList().toString();
+        }
         System.out.printf("CrashRecoveryTest: seed %d, %d cycles, %d batches, %d kills landed between a write "
-                + "and its ack%n", SEED, CYCLES, lastApplied, interruptedWrites);
+                + "and its ack; files/bytes per level at the end: %s%n", SEED, CYCLES, lastApplied, interruptedWrites, shape);
     }
 
     /**
