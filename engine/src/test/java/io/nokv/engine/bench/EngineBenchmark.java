@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * same read sequences, and the same settings: WAL on without fsync per write, a 64 MiB block cache,
  * 10 bits/key bloom filters, 64 MiB memtables, 4 KiB blocks, no compression. Between phases the
  * benchmark waits (untimed) until neither engine has a flush or compaction pending, so each phase
- * starts from a settled tree. "readrandom-cold" reopens the store first: the block cache is empty,
+ * starts from a settled tree. Before any measurement each engine runs every workload once on a
+ * small throw-away store (JIT warm-up). "readrandom-cold" reopens the store first: the block cache is empty,
  * the OS page cache is not (dropping it needs root). Each engine's store is deleted after its run.
  * Flags: {@code --help}.
  */
@@ -67,6 +68,7 @@ public final class EngineBenchmark {
                 config.keys(), config.valueSizes(), config.engines(), config.workloads(), config.repeats(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        warmUp();
         for (int valueSize : config.valueSizes()) {
             Workloads workloads = new Workloads(config.keys(), valueSize, config.seed());
             for (int repeat = 0; repeat < config.repeats(); repeat++) {
@@ -87,13 +89,48 @@ public final class EngineBenchmark {
         System.out.println("wrote " + config.out() + " and " + BenchReport.tablePath(config.out()));
     }
 
+    /**
+     * Runs every engine once on a small store, results discarded, so the JIT has compiled both
+     * engines' Java paths before anything is measured (otherwise whoever goes first pays for it).
+     */
+    private void warmUp() throws Exception {
+        int keys = Math.min(config.keys(), 100_000);
+        Workloads w = new Workloads(keys, config.valueSizes().get(0), config.seed() + 1);
+        for (String name : config.engines()) {
+            Path dir = config.dir().resolve(name + "-warmup");
+            deleteTree(dir);
+            Files.createDirectories(dir);
+            long start = System.nanoTime();
+            try (BenchEngine engine = opener(name).open(settings(dir))) {
+                w.fillRandom(engine);
+                w.readRandom(engine, BenchConfig.READ, 2);
+                w.overwrite(engine);
+                w.seekNext100(engine);
+                w.readUpdate(engine);
+            } catch (UnsupportedOperationException e) {
+                continue;
+            } finally {
+                deleteTree(dir);
+            }
+            System.out.printf("[%s] warm-up on %d keys took %.1f s (not measured)%n", name, keys,
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static BenchEngine.Opener opener(String name) {
+        return name.equals("nokv") ? NoKVBenchEngine::new : RocksDbBenchEngine::new;
+    }
+
+    private static BenchEngine.Settings settings(Path dir) {
+        return new BenchEngine.Settings(dir, MEMTABLE_BYTES, BLOCK_CACHE_BYTES, BLOOM_BITS_PER_KEY, BLOCK_BYTES);
+    }
+
     private void runEngine(String name, Workloads w, int valueSize, int repeat) throws Exception {
         Path dir = config.dir().resolve(name + "-v" + valueSize + "-r" + repeat);
         deleteTree(dir);
         Files.createDirectories(dir);
-        BenchEngine.Settings settings = new BenchEngine.Settings(
-                dir, MEMTABLE_BYTES, BLOCK_CACHE_BYTES, BLOOM_BITS_PER_KEY, BLOCK_BYTES);
-        BenchEngine.Opener opener = name.equals("nokv") ? NoKVBenchEngine::new : RocksDbBenchEngine::new;
+        BenchEngine.Settings settings = settings(dir);
+        BenchEngine.Opener opener = opener(name);
         String tag = "[" + name + " value=" + valueSize + "B repeat=" + (repeat + 1) + "]";
         BenchEngine engine;
         try {
@@ -135,8 +172,10 @@ public final class EngineBenchmark {
     }
 
     private void record(String tag, int valueSize, String engine, Workloads.Result r, boolean fillPhase) {
-        System.out.printf("%s %-20s %,12.0f ops/s  p50 %8.2f us  p99 %9.2f us  (%d ops, %.1f s%s)%n",
-                tag, r.workload(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.ops(), r.nanos() / 1e9,
+        System.out.printf("%s %-20s %,12.0f ops/s  p50 %8.2f us  p99 %9.2f us  mean %8.2f us  max %9.0f us"
+                        + "  (%d ops, %.1f s%s)%n",
+                tag, r.workload(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.latency().getMean() / 1000,
+                r.latency().getMaxValue() / 1000.0, r.ops(), r.nanos() / 1e9,
                 r.misses() == 0 ? "" : ", " + r.misses() + " MISSED");
         if (!fillPhase || config.runs(BenchConfig.FILL)) {
             report.add(valueSize, engine, r);
