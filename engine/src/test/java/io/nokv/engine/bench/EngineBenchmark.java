@@ -173,12 +173,21 @@ public final class EngineBenchmark {
 
     private void record(String tag, int valueSize, String engine, Workloads.Result r, boolean fillPhase) {
         System.out.printf("%s %-20s %,12.0f ops/s  p50 %8.2f us  p99 %9.2f us  mean %8.2f us  max %9.0f us"
-                        + "  (%d ops, %.1f s%s)%n",
+                        + "  (%d ops, %.1f s%s; load %s)%n",
                 tag, r.workload(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.latency().getMean() / 1000,
                 r.latency().getMaxValue() / 1000.0, r.ops(), r.nanos() / 1e9,
-                r.misses() == 0 ? "" : ", " + r.misses() + " MISSED");
+                r.misses() == 0 ? "" : ", " + r.misses() + " MISSED", loadAverage());
         if (!fillPhase || config.runs(BenchConfig.FILL)) {
             report.add(valueSize, engine, r);
+        }
+    }
+
+    /** The 1-minute load average: on a shared machine it says how much to trust a phase's numbers. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
 
