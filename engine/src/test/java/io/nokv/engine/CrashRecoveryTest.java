@@ -127,8 +127,11 @@ class CrashRecoveryTest {
                 }
             }
         } finally {
-            child.destroyForcibly();
+            // SIGKILL through the ProcessHandle: Process.destroyForcibly() would also close our end of
+            // the stdout pipe and lose acks the child wrote just before it died.
+            child.toHandle().destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), when + ": child did not die after SIGKILL");
+            child.getOutputStream().close();
         }
         // Acks already in the pipe when the kill landed count too: their writes had returned.
         reader.join(TimeUnit.SECONDS.toMillis(30));
