@@ -288,8 +288,7 @@ public final class DbImpl implements DB {
     }
 
     static void insertOp(Memtable mem, int cfId, byte[] key, long version, byte[] valueOrNull) {
-        byte[] entry = valueOrNull == null ? EntryValue.tombstone() : EntryValue.value(valueOrNull);
-        mem.add(InternalKey.encode(cfId, key, version), entry, version);
+        mem.add(cfId, key, version, valueOrNull);
     }
 
     /** Slows writers while L0 backs up and blocks them at the stop trigger, so L0 cannot grow without bound. */
@@ -383,45 +382,47 @@ public final class DbImpl implements DB {
         }
         byte[] lookup = InternalKey.encode(cf, key, Math.min(readVersion, Long.MAX_VALUE - 1));
         MemtableView mv = view;
-        byte[] bestKey = null;
-        byte[] bestValue = null;
+        Memtable bestMem = null;
+        int bestHandle = 0;
         long bestVersion = -1;
-        Map.Entry<byte[], byte[]> e = mv.mutable().get(lookup);
-        if (e != null) {
-            bestKey = e.getKey();
-            bestValue = e.getValue();
-            bestVersion = InternalKey.version(bestKey);
+        int h = mv.mutable().find(lookup);
+        if (h != 0) {
+            bestMem = mv.mutable();
+            bestHandle = h;
+            bestVersion = bestMem.version(h);
         }
         for (Memtable imm : mv.immutables()) {
             if (imm.maxVersion() <= bestVersion) {
                 continue;
             }
-            e = imm.get(lookup);
-            if (e != null) {
-                long v = InternalKey.version(e.getKey());
+            h = imm.find(lookup);
+            if (h != 0) {
+                long v = imm.version(h);
                 if (v > bestVersion) {
-                    bestKey = e.getKey();
-                    bestValue = e.getValue();
+                    bestMem = imm;
+                    bestHandle = h;
                     bestVersion = v;
                 }
             }
         }
         if (versions.current().maxVersion() > bestVersion) {
             Version version = versions.acquire();
+            Entry fe;
             try {
-                Entry fe = version.get(lookup, bestVersion, readCounters);
-                if (fe != null) {
-                    bestValue = fe.value();
-                    bestVersion = InternalKey.version(fe.key());
-                }
+                fe = version.get(lookup, bestVersion, readCounters);
             } finally {
                 version.unref();
             }
+            if (fe != null) {
+                byte[] entry = fe.value();
+                return EntryValue.isTombstone(entry) ? null
+                        : new VersionedValue(InternalKey.version(fe.key()), EntryValue.payload(entry));
+            }
         }
-        if (bestValue == null || EntryValue.isTombstone(bestValue)) {
+        if (bestMem == null || bestMem.isTombstone(bestHandle)) {
             return null;
         }
-        return new VersionedValue(bestVersion, EntryValue.payload(bestValue));
+        return new VersionedValue(bestVersion, bestMem.payload(bestHandle));
     }
 
     @Override

@@ -74,9 +74,11 @@ public final class StoreOpener {
             } catch (NoKVException e) {
                 throw new NoKVException("replaying the WAL in " + walDir + " failed: " + e.getMessage(), e);
             }
-            if (replay.records() > 0 || replay.truncatedBytes() > 0) {
-                LOG.info("recovered " + replay.records() + " WAL records (" + mem.entries() + " entries) in " + walDir
-                        + (replay.truncatedBytes() > 0 ? ", truncated a torn tail of " + replay.truncatedBytes() + " bytes" : ""));
+            if (replay.truncatedBytes() > 0) {
+                LOG.warning("recovered " + replay.records() + " WAL records in " + walDir + " after truncating a torn tail of "
+                        + replay.truncatedBytes() + " bytes (the write in progress when the process stopped)");
+            } else {
+                LOG.fine(() -> "recovered " + replay.records() + " WAL records (" + mem.entries() + " entries) in " + walDir);
             }
             long firstNewSegment = Math.max(Math.max(1, checkpoint), replay.lastSegment() + 1);
             Wal wal = Wal.open(walDir, options.walSegmentBytes(), firstNewSegment);
@@ -131,7 +133,7 @@ public final class StoreOpener {
                 Matcher m = SST_NAME.matcher(name);
                 boolean orphanTable = m.matches() && !named.contains(Long.parseLong(m.group(1)));
                 if (name.endsWith(".tmp") || orphanTable) {
-                    LOG.info("removing " + (orphanTable ? "orphan table " : "temp file ") + p + " left by an interrupted write");
+                    LOG.fine("removing " + (orphanTable ? "orphan table " : "temp file ") + p + " left by an interrupted write");
                     Files.deleteIfExists(p);
                 }
             }

@@ -67,9 +67,10 @@ public final class Manifest implements AutoCloseable {
     }
 
     private static Manifest create(Path dir, long rewriteBytes) {
-        // Manifests without a CURRENT come from a creation that crashed before CURRENT was written.
-        ManifestFiles.removeStrays(dir, null);
         ManifestState state = ManifestState.empty(ManifestFiles.name(1));
+        refuseToCreateOverAStore(dir, state);
+        // What is left is from a creation that crashed before CURRENT was written.
+        ManifestFiles.removeStrays(dir, null);
         Path file = dir.resolve(state.manifestFileName());
         try {
             FileChannel log = writeSnapshot(file, state);
@@ -78,6 +79,27 @@ public final class Manifest implements AutoCloseable {
             return new Manifest(dir, rewriteBytes, state, log, size, size);
         } catch (IOException e) {
             throw new NoKVException("cannot create manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A crashed creation leaves at most MANIFEST-000001 holding the empty snapshot. Anything more
+     * means a real store lost its CURRENT: creating a new store over it would orphan its files.
+     */
+    private static void refuseToCreateOverAStore(Path dir, ManifestState empty) {
+        long emptySnapshotBytes = RecordFormat.framedSize(VersionEditCodec.encode(empty.toSnapshotEdit()).length);
+        for (String name : ManifestFiles.list(dir)) {
+            Path file = dir.resolve(name);
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                throw new NoKVException("cannot stat " + file + ": " + e.getMessage(), e);
+            }
+            if (!name.equals(empty.manifestFileName()) || size > emptySnapshotBytes) {
+                throw new NoKVException(dir + " has no CURRENT but holds manifest " + file + " (" + size
+                        + " bytes): CURRENT was lost; refusing to create a new store over the old one");
+            }
         }
     }
 

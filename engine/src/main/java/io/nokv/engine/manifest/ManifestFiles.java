@@ -13,6 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,6 +83,22 @@ final class ManifestFiles {
         }
         Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         DurableFiles.syncDirectory(dir);
+    }
+
+    /** Names of the manifest logs in {@code dir}. */
+    static List<String> list(Path dir) {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (MANIFEST_NAME.matcher(name).matches()) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new NoKVException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return names;
     }
 
     /**

@@ -74,7 +74,7 @@ final class BlockCodec {
         byte[] raw = verifyAndDecompress(file, handle, buf);
         int limit = raw == buf ? handle.size() : raw.length;
         try {
-            return new Block(raw, limit);
+            return new Block(raw, limit, file, handle.offset());
         } catch (IllegalArgumentException e) {
             throw corrupt(file, handle, e.getMessage());
         }

@@ -1,6 +1,5 @@
 package io.nokv.engine.sst;
 
-import io.nokv.engine.NoKVException;
 import io.nokv.engine.key.InternalKey;
 
 import java.util.Arrays;
@@ -180,8 +179,7 @@ final class BlockCursor {
             pos = (int) (packed >>> 32);
         }
         if (shared > keyLen || unshared < 0 || vlen < 0 || pos + unshared + (long) vlen > block.restartsOffset) {
-            throw new NoKVException("malformed block entry at block offset " + current
-                    + " (shared " + shared + ", unshared " + unshared + ", value " + vlen + ")");
+            throw block.malformed(current, "shared " + shared + ", unshared " + unshared + ", value " + vlen);
         }
         int newLen = shared + unshared;
         if (newLen > keyBuf.length) {
@@ -201,7 +199,7 @@ final class BlockCursor {
         byte b;
         do {
             if (shift > 28) {
-                throw new NoKVException("malformed varint at block offset " + pos);
+                throw block.malformed(pos, "varint longer than 5 bytes");
             }
             b = data[pos++];
             result |= (b & 0x7F) << shift;

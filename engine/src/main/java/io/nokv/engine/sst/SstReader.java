@@ -99,6 +99,11 @@ public final class SstReader implements AutoCloseable {
         return bloom == null || bloom.mayContain(lookupPrefix);
     }
 
+    /** Size of the bloom filter in bits; 0 when the table has none. For tests. */
+    int bloomBitCount() {
+        return bloom == null ? 0 : bloom.bitCount();
+    }
+
     /** First entry with key >= {@code internalKey}, or null. Does not consult the bloom filter. */
     public Entry ceiling(byte[] internalKey) {
         int n = index.blockCount();

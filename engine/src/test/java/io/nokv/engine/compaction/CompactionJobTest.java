@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,9 +62,9 @@ class CompactionJobTest {
         FileMeta input = writeTable(1, 0, gcFixture());
         CompactionResult result = run(task(List.of(input), List.of(), false), Long.MAX_VALUE, 6);
         assertEquals(List.of(
-                        "a@9", "a@7", "a@6",
-                        "b@5",
-                        "c@8", "c@4"),
+                        "0:a@9", "0:a@7", "0:a@6",
+                        "0:b@5",
+                        "0:c@8", "0:c@4"),
                 keysOf(readAll(result.outputs())));
         assertEquals(3, result.versionsDropped(), "a@3, a@1, b@2");
         assertEquals(0, result.tombstonesDropped(), "not bottommost: b@5 still hides older data below");
@@ -74,8 +75,8 @@ class CompactionJobTest {
         FileMeta input = writeTable(1, 0, gcFixture());
         CompactionResult result = run(task(List.of(input), List.of(), true), Long.MAX_VALUE, 6);
         assertEquals(List.of(
-                        "a@9", "a@7", "a@6",
-                        "c@8", "c@4"),
+                        "0:a@9", "0:a@7", "0:a@6",
+                        "0:c@8", "0:c@4"),
                 keysOf(readAll(result.outputs())));
         assertEquals(1, result.tombstonesDropped(), "b@5");
         assertEquals(3, result.versionsDropped(), "a@3, a@1, b@2");
@@ -168,10 +169,79 @@ class CompactionJobTest {
         assertEquals(1, tasks.size());
         CompactionResult result = run(tasks.get(0), Long.MAX_VALUE, 10);
         // a's newest version at or below the horizon is a tombstone at the bottom: a disappears whole.
-        assertEquals(List.of("b@1", "c@5"), keysOf(readAll(result.outputs())));
+        assertEquals(List.of("0:b@1", "0:c@5"), keysOf(readAll(result.outputs())));
         assertTrue(result.outputs().stream().allMatch(f -> f.level() == 3));
         assertEquals(1, result.tombstonesDropped());
         assertEquals(2, result.versionsDropped());
+    }
+
+    @Test
+    void randomInputsMatchTheGcRuleAppliedToAModel() {
+        Random rnd = new Random(42);
+        for (int round = 0; round < 6; round++) {
+            // Newest source first: three L0 files, then L1 cut into files on user-key boundaries.
+            List<NavigableMap<byte[], byte[]>> sources = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                NavigableMap<byte[], byte[]> m = new TreeMap<>(InternalKey.COMPARATOR);
+                for (int i = 0; i < 300; i++) {
+                    byte[] k = InternalKey.encode(rnd.nextInt(3), String.format("u%02d", rnd.nextInt(40)).getBytes(StandardCharsets.UTF_8),
+                            rnd.nextInt(12));
+                    m.put(k, rnd.nextInt(4) == 0 ? EntryValue.tombstone() : value("s" + s + "-" + i));
+                }
+                sources.add(m);
+            }
+            NavigableMap<byte[], byte[]> merged = new TreeMap<>(InternalKey.COMPARATOR);
+            sources.forEach(m -> m.forEach(merged::putIfAbsent));
+
+            long base = round * 100L;
+            List<FileMeta> l0 = new ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                l0.add(writeTable(base + 3 - s, 0, sources.get(s)));  // newest source has the highest id
+            }
+            List<FileMeta> l1 = new ArrayList<>();
+            NavigableMap<byte[], byte[]> chunk = new TreeMap<>(InternalKey.COMPARATOR);
+            long l1Id = base + 10;
+            for (Map.Entry<byte[], byte[]> e : sources.get(3).entrySet()) {
+                if (chunk.size() >= 40 && !InternalKey.sameLookupPrefix(chunk.lastKey(), e.getKey())) {
+                    l1.add(writeTable(l1Id++, 1, chunk));
+                    chunk = new TreeMap<>(InternalKey.COMPARATOR);
+                }
+                chunk.put(e.getKey(), e.getValue());
+            }
+            l1.add(writeTable(l1Id, 1, chunk));
+
+            long horizon = rnd.nextInt(12);
+            boolean bottommost = rnd.nextBoolean();
+            nextId.set(base + 50);
+            CompactionResult result = run(new CompactionTask(0, l0, 1, l1, bottommost, "random"), 2048, horizon);
+
+            NavigableMap<byte[], byte[]> expected = new TreeMap<>(InternalKey.COMPARATOR);
+            byte[] previous = null;
+            boolean seenAtOrBelow = false;
+            for (Map.Entry<byte[], byte[]> e : merged.entrySet()) {
+                if (previous == null || !InternalKey.sameLookupPrefix(previous, e.getKey())) {
+                    seenAtOrBelow = false;
+                }
+                previous = e.getKey();
+                if (InternalKey.version(e.getKey()) > horizon) {
+                    expected.put(e.getKey(), e.getValue());
+                } else if (!seenAtOrBelow) {
+                    seenAtOrBelow = true;
+                    if (!(bottommost && EntryValue.isTombstone(e.getValue()))) {
+                        expected.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+            NavigableMap<byte[], byte[]> actual = readAll(result.outputs());
+            assertEquals(keysOf(expected), keysOf(actual), "round " + round);
+            for (byte[] k : expected.keySet()) {
+                assertArrayEquals(expected.get(k), actual.get(k));
+            }
+            assertEquals(merged.size() - expected.size(), result.versionsDropped() + result.tombstonesDropped());
+            for (int i = 0; i + 1 < result.outputs().size(); i++) {
+                assertFalse(InternalKey.sameLookupPrefix(result.outputs().get(i).largest(), result.outputs().get(i + 1).smallest()));
+            }
+        }
     }
 
     @Test
@@ -257,7 +327,7 @@ class CompactionJobTest {
     private static List<String> keysOf(Iterable<byte[]> keys) {
         List<String> out = new ArrayList<>();
         for (byte[] k : keys) {
-            out.add(new String(InternalKey.userKey(k), StandardCharsets.UTF_8) + "@" + InternalKey.version(k));
+            out.add(InternalKey.cfId(k) + ":" + new String(InternalKey.userKey(k), StandardCharsets.UTF_8) + "@" + InternalKey.version(k));
         }
         return out;
     }

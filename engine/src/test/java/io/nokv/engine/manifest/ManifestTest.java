@@ -221,6 +221,19 @@ class ManifestTest {
     }
 
     @Test
+    void aStoreThatLostItsCurrentIsNotOverwrittenByANewOne() throws IOException {
+        try (Manifest m = Manifest.open(dir, NO_REWRITE)) {
+            applyMany(m, 2);
+        }
+        Files.delete(dir.resolve("CURRENT"));
+        byte[] before = Files.readAllBytes(dir.resolve("MANIFEST-000001"));
+        NoKVException e = assertThrows(NoKVException.class, () -> Manifest.open(dir, NO_REWRITE));
+        assertTrue(e.getMessage().contains("CURRENT was lost"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("MANIFEST-000001")));
+        assertFalse(Manifest.exists(dir));
+    }
+
+    @Test
     void currentNamingAMissingFileIsAClearErrorAndNothingIsDeleted() throws IOException {
         try (Manifest m = Manifest.open(dir, NO_REWRITE)) {
             applyMany(m, 2);
