@@ -4,16 +4,12 @@ import io.nokv.engine.NoKVException;
 import io.nokv.engine.compaction.CompactionJob;
 import io.nokv.engine.compaction.CompactionResult;
 import io.nokv.engine.compaction.CompactionTask;
-import io.nokv.engine.iterator.InternalIterator;
 import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.VersionEdit;
 import io.nokv.engine.memtable.Memtable;
 import io.nokv.engine.sst.SstOptions;
-import io.nokv.engine.sst.SstProperties;
-import io.nokv.engine.sst.SstWriter;
 import io.nokv.engine.version.TableFile;
 import io.nokv.engine.version.Version;
-import io.nokv.engine.version.VersionSet;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -134,7 +130,7 @@ final class Background {
         TableFile table = null;
         if (!mem.isEmpty()) {
             long fileId = db.nextFileId.getAndIncrement();
-            FileMeta meta = writeTable(mem, fileId);
+            FileMeta meta = L0Writer.write(db.dir, fileId, mem, sstOptions, () -> stopping);
             if (meta == null) {
                 return; // stopping
             }
@@ -164,27 +160,6 @@ final class Background {
         }
         db.wal.deleteSegmentsBefore(mem.endWalSegment());
         db.counters.flushed((System.nanoTime() - t0) / 1_000_000);
-    }
-
-    /** Writes the memtable as an L0 table; null when the store began closing mid-way (temp file removed). */
-    private FileMeta writeTable(Memtable mem, long fileId) {
-        Path path = VersionSet.sstPath(db.dir, fileId);
-        try (SstWriter writer = new SstWriter(path, sstOptions)) {
-            InternalIterator it = mem.iterator();
-            it.seekToFirst();
-            int n = 0;
-            while (it.valid()) {
-                writer.add(it.key(), it.value());
-                it.next();
-                if ((++n & 4095) == 0 && stopping) {
-                    writer.abort();
-                    return null;
-                }
-            }
-            SstProperties p = writer.finish();
-            return new FileMeta(fileId, 0, p.fileSize(), p.smallest(), p.largest(), p.minVersion(), p.maxVersion(),
-                    p.entries(), p.tombstones());
-        }
     }
 
     // ---- compaction -------------------------------------------------------------------------------
