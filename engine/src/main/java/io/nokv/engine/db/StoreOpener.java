@@ -76,7 +76,7 @@ public final class StoreOpener {
             try {
                 replay = Wal.replay(walDir, checkpoint, payload -> {
                     BatchCodec.decode(payload, (cf, key, version, delete, value) -> {
-                        DbImpl.insertOp(mem[0], cf, key, version, delete ? null : value);
+                        WritePath.insertOp(mem[0], cf, key, version, delete ? null : value);
                         maxVersion[0] = Math.max(maxVersion[0], version);
                     });
                     if (mem[0].approximateBytes() >= options.memtableBytes()) {
