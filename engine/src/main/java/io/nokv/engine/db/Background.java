@@ -169,7 +169,13 @@ final class Background {
         synchronized (db.bg) {
             while (!stopping && db.backgroundError == null && !manualActive
                     && runningCompactions < db.options.compactionThreads()) {
-                Optional<CompactionTask> picked = db.picker.pick(db.versions.current().levels(), busyFiles);
+                Optional<CompactionTask> picked;
+                try {
+                    picked = db.picker.pick(db.versions.current().levels(), busyFiles);
+                } catch (RuntimeException e) {
+                    fail("compaction picking", e);
+                    return;
+                }
                 if (picked.isEmpty()) {
                     return;
                 }

@@ -372,7 +372,9 @@ public final class DbImpl implements DB {
     @Override
     public Map<String, byte[]> metadata() {
         checkOpen();
-        return Map.copyOf(manifest.current().metadata());
+        Map<String, byte[]> copy = new java.util.HashMap<>();
+        manifest.current().metadata().forEach((k, v) -> copy.put(k, v.clone()));
+        return java.util.Collections.unmodifiableMap(copy);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
