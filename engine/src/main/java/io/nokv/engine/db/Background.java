@@ -12,8 +12,6 @@ import io.nokv.engine.version.TableFile;
 import io.nokv.engine.version.Version;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -295,14 +293,6 @@ final class Background {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NoKVException("interrupted while waiting for background work", e);
-        }
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot delete " + p, e);
         }
     }
 }

@@ -174,10 +174,6 @@ public final class VersionSet implements AutoCloseable {
         }
     }
 
-    public synchronized int openTables() {
-        return open.size();
-    }
-
     /** Drops the set's own reference; tables still pinned by open iterators close when those do. */
     @Override
     public void close() {
