@@ -4,6 +4,7 @@ import io.nokv.engine.NoKVException;
 import io.nokv.engine.compaction.CompactionJob;
 import io.nokv.engine.compaction.CompactionResult;
 import io.nokv.engine.compaction.CompactionTask;
+import io.nokv.engine.iterator.InternalIterator;
 import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.VersionEdit;
 import io.nokv.engine.memtable.Memtable;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -62,7 +64,10 @@ final class Background {
         kick();
     }
 
-    /** Waits for running work to finish; an unfinished flush is simply redone from the WAL at the next open. */
+    /**
+     * Stops and waits for background work; compactions stop at their next input file. An unfinished
+     * flush or compaction leaves only files that the next open removes: the WAL and the inputs still hold the data.
+     */
     void stop() {
         stopping = true;
         synchronized (db.bg) {
@@ -74,6 +79,9 @@ final class Background {
             if (!compactionPool.awaitTermination(10, TimeUnit.MINUTES)) {
                 throw new NoKVException("compaction in " + db.dir + " did not stop within 10 minutes");
             }
+            // A compactRange running in a caller's thread stops at its next input file: wait for it too.
+            manualLock.lockInterruptibly();
+            manualLock.unlock();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NoKVException("interrupted while stopping background work of " + db.dir, e);
@@ -221,7 +229,15 @@ final class Background {
         Version pinned = db.versions.acquire();
         List<TableFile> outputs = new ArrayList<>();
         try {
-            CompactionJob job = new CompactionJob(task, db.versions::iterator, db.dir, db.nextFileId::getAndIncrement,
+            // Inputs open lazily, file by file: refusing to open more once closing starts cancels a
+            // long compaction at the next file boundary (its outputs are discarded, inputs untouched).
+            Function<FileMeta, InternalIterator> opener = meta -> {
+                if (stopping) {
+                    throw new NoKVException("store " + db.dir + " is closing");
+                }
+                return db.versions.iterator(meta);
+            };
+            CompactionJob job = new CompactionJob(task, opener, db.dir, db.nextFileId::getAndIncrement,
                     sstOptions, db.options.targetFileBytes(), db.gcHorizon());
             CompactionResult result = job.run();
             List<FileMeta> written = result.outputs();

@@ -218,6 +218,37 @@ class DbBehaviourTest {
     }
 
     @Test
+    void closeDuringACompactRangeStopsItAndLosesNothing() throws Exception {
+        Path dir = tmp.resolve("db");
+        Options o = Options.at(dir).memtableBytes(64 << 10).targetFileBytes(32 << 10).l0CompactionTrigger(100)
+                .l0SlowdownTrigger(200).l0StopTrigger(300);
+        DB db = NoKV.open(o);
+        for (int i = 0; i < 20_000; i++) {
+            db.put(b("key" + i), new byte[100]);
+        }
+        db.flush();
+        AtomicReference<Throwable> compactFailure = new AtomicReference<>();
+        Thread compactor = new Thread(() -> {
+            try {
+                db.compactRange(null, null);
+            } catch (Throwable t) {
+                compactFailure.set(t);
+            }
+        });
+        compactor.start();
+        db.close(); // whether it lands before, during or after the compaction
+        compactor.join();
+        if (compactFailure.get() != null) {
+            assertTrue(compactFailure.get() instanceof NoKVException, compactFailure.get().toString());
+        }
+        try (DB reopened = NoKV.open(o)) {
+            for (int i = 0; i < 20_000; i += 97) {
+                assertEquals(100, reopened.get(b("key" + i)).length);
+            }
+        }
+    }
+
+    @Test
     void statsAreFilled() {
         Options o = Options.at(tmp.resolve("db")).memtableBytes(8 << 10).blockCacheBytes(1 << 20);
         try (DB db = NoKV.open(o)) {
