@@ -249,6 +249,38 @@ class DbBehaviourTest {
     }
 
     @Test
+    void iteratorIsASnapshotAndCanShowEveryVersion() {
+        try (DB db = NoKV.open(Options.at(tmp.resolve("db")).keepVersionsUntilSafePoint(true))) {
+            db.put(ColumnFamily.WRITE, b("a"), 10, b("a10"));
+            db.put(ColumnFamily.WRITE, b("a"), 20, b("a20"));
+            db.delete(ColumnFamily.WRITE, b("a"), 30);
+            db.put(ColumnFamily.WRITE, b("b"), 15, b("b15"));
+            db.flush();
+            try (DbIterator it = db.newIterator(IteratorOptions.defaults().columnFamily(ColumnFamily.WRITE))) {
+                db.put(ColumnFamily.WRITE, b("c"), 40, b("c40")); // after creation: invisible
+                it.seekToFirst();
+                assertArrayEquals(b("b"), it.key(), "a is deleted at 30");
+                it.next();
+                assertFalse(it.valid());
+            }
+            List<String> all = new ArrayList<>();
+            try (DbIterator it = db.newIterator(IteratorOptions.defaults().columnFamily(ColumnFamily.WRITE).allVersions(true))) {
+                for (it.seekToFirst(); it.valid(); it.next()) {
+                    all.add(new String(it.key(), StandardCharsets.UTF_8) + "@" + it.version());
+                }
+            }
+            assertEquals(List.of("a@20", "a@10", "b@15", "c@40"), all);
+            try (DbIterator it = db.newIterator(IteratorOptions.defaults().columnFamily(ColumnFamily.WRITE).readVersion(25))) {
+                it.seekToLast();
+                assertArrayEquals(b("b15"), it.value());
+                it.prev();
+                assertArrayEquals(b("a20"), it.value());
+                assertEquals(20, it.version());
+            }
+        }
+    }
+
+    @Test
     void statsAreFilled() {
         Options o = Options.at(tmp.resolve("db")).memtableBytes(8 << 10).blockCacheBytes(1 << 20);
         try (DB db = NoKV.open(o)) {
