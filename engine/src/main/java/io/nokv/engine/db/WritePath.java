@@ -5,7 +5,6 @@ import io.nokv.engine.WriteBatch;
 import io.nokv.engine.memtable.Memtable;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -156,11 +155,11 @@ final class WritePath {
             long v = w.version == WriteBatch.UNVERSIONED ? plainVersion : w.version;
             byte[] buf = new byte[1 + BatchCodec.opBytes(w.key, w.value)];
             int pos = BatchCodec.putVarint(buf, 0, 1);
-            pos = BatchCodec.putOp(buf, pos, w.cf.id(), w.key, v, w.value);
-            return Arrays.copyOf(buf, pos);
+            BatchCodec.putOp(buf, pos, w.cf.id(), w.key, v, w.value);
+            return buf;
         }
         List<WriteBatch.Op> ops = w.batch.ops();
-        int size = 5;
+        int size = BatchCodec.varintBytes(ops.size());
         for (WriteBatch.Op op : ops) {
             size += BatchCodec.opBytes(op.key(), op.delete() ? null : op.value());
         }
@@ -170,7 +169,8 @@ final class WritePath {
             long v = op.version() == WriteBatch.UNVERSIONED ? plainVersion : op.version();
             pos = BatchCodec.putOp(buf, pos, op.cf().id(), op.key(), v, op.delete() ? null : op.value());
         }
-        return Arrays.copyOf(buf, pos);
+        assert pos == buf.length;
+        return buf;
     }
 
     private static void insert(Memtable mem, Writer w, long plainVersion) {
