@@ -70,7 +70,7 @@ public final class StoreOpener {
             for (long id : named) {
                 nextFileId[0] = Math.max(nextFileId[0], id + 1);
             }
-            Memtable[] mem = {new Memtable(checkpoint)};
+            Memtable[] mem = {new Memtable(checkpoint, options.memtableBytes())};
             long[] maxVersion = {state.lastVersion()};
             WalReplayResult replay;
             try {
@@ -81,7 +81,7 @@ public final class StoreOpener {
                     });
                     if (mem[0].approximateBytes() >= options.memtableBytes()) {
                         flushDuringReplay(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0]);
-                        mem[0] = new Memtable(checkpoint);
+                        mem[0] = new Memtable(checkpoint, options.memtableBytes());
                     }
                 }, true);
             } catch (NoKVException e) {

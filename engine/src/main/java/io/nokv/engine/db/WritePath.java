@@ -234,7 +234,7 @@ final class WritePath {
         long segment = db.wal.rotate();
         mem.markRotated(segment);
         synchronized (db.bg) {
-            db.view = db.view.withRotated(new Memtable(segment));
+            db.view = db.view.withRotated(new Memtable(segment, db.options.memtableBytes()));
             db.bg.notifyAll();
         }
     }

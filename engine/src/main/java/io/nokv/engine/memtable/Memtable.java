@@ -11,7 +11,7 @@ import io.nokv.engine.key.InternalKey;
  * is installed.
  */
 public final class Memtable {
-    private final ArenaSkipList list = new ArenaSkipList();
+    private final ArenaSkipList list;
     private final long firstWalSegment;
     /** Writer-only scratch for encoding internal keys without allocating. */
     private byte[] scratch = new byte[64];
@@ -20,8 +20,10 @@ public final class Memtable {
     /** The first WAL segment that holds none of this table's records; set when it is rotated out. */
     private volatile long endWalSegment = -1;
 
-    public Memtable(long firstWalSegment) {
+    /** @param expectedBytes about how much it will hold before rotation ({@code Options.memtableBytes}) */
+    public Memtable(long firstWalSegment, long expectedBytes) {
         this.firstWalSegment = firstWalSegment;
+        this.list = new ArenaSkipList(expectedBytes);
     }
 
     /** Inserts (or replaces) one entry; a null value is a tombstone. Single inserting thread only. */
