@@ -1,70 +1,95 @@
 package io.nokv.engine.memtable;
 
 import io.nokv.engine.iterator.InternalIterator;
+import io.nokv.engine.key.EntryValue;
 import io.nokv.engine.key.InternalKey;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
-
 /**
- * The in-memory table: internal key → entry value, sorted by {@link InternalKey#COMPARATOR}.
- * Exactly one thread (the write-group leader, or recovery) inserts; any number read concurrently.
- * Once rotated out it is immutable and only read until its flush is installed.
+ * The in-memory table: internal key → entry value in {@link InternalKey#COMPARATOR} order, kept in
+ * an {@link ArenaSkipList}. One thread at a time inserts (the write-group leader, or recovery);
+ * any number read concurrently. Once rotated out it is immutable and only read until its flush
+ * is installed.
  */
 public final class Memtable {
-    /** Rough per-entry cost of a skip-list node plus two array headers, so sizing tracks the heap. */
-    private static final int ENTRY_OVERHEAD = 64;
-
-    private final ConcurrentSkipListMap<byte[], byte[]> map = new ConcurrentSkipListMap<>(InternalKey.COMPARATOR);
+    private final ArenaSkipList list;
     private final long firstWalSegment;
-    /** Written only by the single inserting thread; volatile so stats and readers see it. */
-    private volatile long approximateBytes;
+    /** Writer-only scratch for encoding internal keys without allocating. */
+    private byte[] scratch = new byte[64];
     private volatile long entries;
     private volatile long maxVersion = -1;
     /** The first WAL segment that holds none of this table's records; set when it is rotated out. */
     private volatile long endWalSegment = -1;
 
-    public Memtable(long firstWalSegment) {
+    /** @param expectedBytes about how much it will hold before rotation ({@code Options.memtableBytes}) */
+    public Memtable(long firstWalSegment, long expectedBytes) {
         this.firstWalSegment = firstWalSegment;
+        this.list = new ArenaSkipList(expectedBytes);
     }
 
-    /** Inserts (or replaces) one entry. Single inserting thread only. */
-    public void add(byte[] internalKey, byte[] entryValue, long version) {
-        byte[] previous = map.put(internalKey, entryValue);
-        if (previous == null) {
-            approximateBytes += internalKey.length + entryValue.length + ENTRY_OVERHEAD;
+    /** Inserts (or replaces) one entry; a null value is a tombstone. Single inserting thread only. */
+    public void add(int cfId, byte[] userKey, long version, byte[] valueOrNull) {
+        int keyLen = 1 + userKey.length + InternalKey.TRAILER_BYTES;
+        if (scratch.length < keyLen) {
+            scratch = new byte[Math.max(keyLen, scratch.length * 2)];
+        }
+        byte[] k = scratch;
+        k[0] = (byte) cfId;
+        System.arraycopy(userKey, 0, k, 1, userKey.length);
+        long inverted = Long.MAX_VALUE - version;
+        for (int i = keyLen - 1; i >= keyLen - InternalKey.TRAILER_BYTES; i--) {
+            k[i] = (byte) inverted;
+            inverted >>>= 8;
+        }
+        boolean added = valueOrNull == null
+                ? list.put(k, keyLen, EntryValue.KIND_DELETE, EMPTY)
+                : list.put(k, keyLen, EntryValue.KIND_VALUE, valueOrNull);
+        if (added) {
             entries++;
-        } else {
-            approximateBytes += entryValue.length - previous.length;
         }
         if (version > maxVersion) {
             maxVersion = version;
         }
     }
 
+    private static final byte[] EMPTY = new byte[0];
+
     /**
-     * The newest entry of the lookup key's (cf, user key) at or below its version, or null.
+     * The newest entry of the lookup key's (cf, user key) at or below its version: a handle for
+     * {@link #version}, {@link #isTombstone} and {@link #payload}, or 0 when there is none.
      *
      * @param lookupKey an internal key whose version is the read version
      */
-    public Map.Entry<byte[], byte[]> get(byte[] lookupKey) {
-        Map.Entry<byte[], byte[]> e = map.ceilingEntry(lookupKey);
-        if (e == null || !InternalKey.sameLookupPrefix(e.getKey(), lookupKey)) {
-            return null;
+    public int find(byte[] lookupKey) {
+        int node = list.seekGreaterOrEqual(lookupKey);
+        if (node == 0 || !list.samePrefix(node, lookupKey)) {
+            return 0;
         }
-        return e;
+        return node;
+    }
+
+    public long version(int handle) {
+        return list.version(handle);
+    }
+
+    public boolean isTombstone(int handle) {
+        return list.kind(handle) == EntryValue.KIND_DELETE;
+    }
+
+    public byte[] payload(int handle) {
+        return list.payload(handle);
     }
 
     public InternalIterator iterator() {
-        return new MemtableIterator(map);
+        return new MemtableIterator(list);
     }
 
     public boolean isEmpty() {
-        return map.isEmpty();
+        return list.first() == 0;
     }
 
+    /** Bytes of arena used: keys, values and skip-list links. */
     public long approximateBytes() {
-        return approximateBytes;
+        return list.arenaBytes();
     }
 
     public long entries() {

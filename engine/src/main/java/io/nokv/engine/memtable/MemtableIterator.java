@@ -2,106 +2,85 @@ package io.nokv.engine.memtable;
 
 import io.nokv.engine.iterator.InternalIterator;
 
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentNavigableMap;
-
 /**
- * Cursor over a memtable. Steps through a live view iterator in the current direction (O(1) per
- * step) and only rebuilds it on a seek or a change of direction. Entries inserted concurrently may
- * or may not be seen; callers filter by read version anyway.
+ * Cursor over a memtable's skip list. Forward steps follow the bottom links; backward steps search
+ * for the predecessor (O(log n)), as in LevelDB. Entries inserted concurrently may or may not be
+ * seen; callers filter by read version anyway. Keys and values are copied out once per position.
  */
 final class MemtableIterator implements InternalIterator {
-    private final ConcurrentNavigableMap<byte[], byte[]> map;
-    private Iterator<Map.Entry<byte[], byte[]>> cursor;
-    private boolean forward = true;
+    private final ArenaSkipList list;
+    private int node;
     private byte[] key;
     private byte[] value;
 
-    MemtableIterator(ConcurrentNavigableMap<byte[], byte[]> map) {
-        this.map = map;
+    MemtableIterator(ArenaSkipList list) {
+        this.list = list;
     }
 
     @Override
     public boolean valid() {
-        return key != null;
+        return node != 0;
     }
 
     @Override
     public void seekToFirst() {
-        startForward(map.entrySet().iterator());
+        moveTo(list.first());
     }
 
     @Override
     public void seekToLast() {
-        startBackward(map.descendingMap().entrySet().iterator());
+        moveTo(list.last());
     }
 
     @Override
     public void seek(byte[] internalKey) {
-        startForward(map.tailMap(internalKey, true).entrySet().iterator());
+        moveTo(list.seekGreaterOrEqual(internalKey));
     }
 
     @Override
     public void seekForPrev(byte[] internalKey) {
-        startBackward(map.headMap(internalKey, true).descendingMap().entrySet().iterator());
+        int ge = list.seekGreaterOrEqual(internalKey);
+        if (ge != 0 && list.compareNode(ge, internalKey, internalKey.length) == 0) {
+            moveTo(ge);
+        } else {
+            moveTo(list.seekLessThan(internalKey));
+        }
     }
 
     @Override
     public void next() {
-        if (!forward) {
-            startForward(map.tailMap(key, false).entrySet().iterator());
-            return;
-        }
-        step();
+        moveTo(list.next(node, 0));
     }
 
     @Override
     public void prev() {
-        if (forward) {
-            startBackward(map.headMap(key, false).descendingMap().entrySet().iterator());
-            return;
-        }
-        step();
+        moveTo(list.seekLessThan(key()));
     }
 
     @Override
     public byte[] key() {
+        if (key == null) {
+            key = list.key(node);
+        }
         return key;
     }
 
     @Override
     public byte[] value() {
+        if (value == null) {
+            value = list.value(node);
+        }
         return value;
     }
 
     @Override
     public void close() {
-        cursor = null;
+        node = 0;
+    }
+
+    private void moveTo(int n) {
+        node = n;
         key = null;
         value = null;
-    }
-
-    private void startForward(Iterator<Map.Entry<byte[], byte[]>> it) {
-        forward = true;
-        cursor = it;
-        step();
-    }
-
-    private void startBackward(Iterator<Map.Entry<byte[], byte[]>> it) {
-        forward = false;
-        cursor = it;
-        step();
-    }
-
-    private void step() {
-        if (cursor.hasNext()) {
-            Map.Entry<byte[], byte[]> e = cursor.next();
-            key = e.getKey();
-            value = e.getValue();
-        } else {
-            key = null;
-            value = null;
-        }
     }
 }
