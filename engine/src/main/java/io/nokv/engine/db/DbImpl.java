@@ -18,6 +18,7 @@ import io.nokv.engine.manifest.Manifest;
 import io.nokv.engine.manifest.VersionEdit;
 import io.nokv.engine.memtable.Memtable;
 import io.nokv.engine.sst.BlockCache;
+import io.nokv.engine.txn.Transactions;
 import io.nokv.engine.version.ReadCounters;
 import io.nokv.engine.version.Version;
 import io.nokv.engine.version.VersionSet;
@@ -56,6 +57,7 @@ public final class DbImpl implements DB {
     final Object bg = new Object();
 
     private final WriteQueue writeQueue = new WriteQueue();
+    private final Transactions transactions = new Transactions(new DbTxnEngine(this));
     private final Background background;
     volatile MemtableView view;
     /** Highest version assigned; only the write leader (or recovery) changes it. */
@@ -142,6 +144,18 @@ public final class DbImpl implements DB {
         write(Writer.batch(batch, sync));
     }
 
+    /** As {@link #write(WriteBatch, boolean)}; returns the one fresh version its plain ops got. */
+    long writeAssigningVersion(WriteBatch batch, boolean sync) {
+        Writer w = Writer.batch(batch, sync);
+        write(w);
+        return w.assignedVersion;
+    }
+
+    @Override
+    public Transactions transactions() {
+        return transactions;
+    }
+
     private static void checkVersion(long version) {
         if (version < 0 || version == Long.MAX_VALUE) {
             throw new IllegalArgumentException("version must be in [0, Long.MAX_VALUE), got " + version);
@@ -205,6 +219,7 @@ public final class DbImpl implements DB {
             }
             version = assignVersion(w, version);
             batchVersions[i] = version;
+            w.assignedVersion = version;
             payloads.add(encode(w, version));
         }
         wal.append(payloads);

@@ -1,0 +1,146 @@
+package io.nokv.engine.txn;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.TreeMap;
+
+/**
+ * Timestamps and conflict detection for the transactions of one store (Badger's oracle).
+ *
+ * <p>Timestamps come from the engine's own version counter rather than a second one: a read
+ * timestamp is the engine's visible version (every write at or below it is applied, so a
+ * transaction sees exactly the commits that finished before it started), and a commit gets the
+ * fresh version the engine assigns to its batch. Sharing the counter means plain writes and commits
+ * can never collide on a version, and timestamps continue above everything recovered at open.
+ *
+ * <p>Conflict detection keeps a window of recent commits (fingerprints of the keys each wrote). A
+ * commit is first reserved — checked against every window entry that may be newer than its read
+ * timestamp, then entered as pending — before it is written, so two overlapping transactions cannot
+ * both pass the check. Entries older than every tracked running transaction's read timestamp can
+ * matter to nobody and are dropped.
+ */
+final class Oracle {
+    /** One commit in the window; {@code commitTs} stays {@link Long#MAX_VALUE} while its write is in flight. */
+    static final class Commit {
+        final long[] writes;
+        long commitTs = Long.MAX_VALUE;
+
+        Commit(long[] sortedWrites) {
+            this.writes = sortedWrites;
+        }
+    }
+
+    private final TxnEngine engine;
+    /** Read timestamps (with counts) of running transactions that track conflicts. */
+    private final TreeMap<Long, Integer> running = new TreeMap<>();
+    private final ArrayDeque<Commit> window = new ArrayDeque<>();
+    /** Highest commit timestamp dropped from the window: checks for reads older than it are incomplete. */
+    private long droppedUpTo = -1;
+
+    Oracle(TxnEngine engine) {
+        this.engine = engine;
+    }
+
+    /** Starts a conflict-tracked transaction at the current read timestamp. */
+    synchronized long beginTracked() {
+        // Read and registered under one lock, so no trim can drop a commit newer than this timestamp.
+        long readTs = engine.visibleVersion();
+        running.merge(readTs, 1, Integer::sum);
+        return readTs;
+    }
+
+    /** Starts a conflict-tracked managed transaction at a caller-chosen read timestamp. */
+    synchronized void beginTrackedAt(long readTs) {
+        running.merge(readTs, 1, Integer::sum);
+    }
+
+    synchronized void end(long readTs) {
+        running.computeIfPresent(readTs, (k, n) -> n == 1 ? null : n - 1);
+        trim();
+    }
+
+    /**
+     * Checks a commit against the window and, if it passes, enters it as pending.
+     * @param reads fingerprints of the keys read from the snapshot
+     * @param writes sorted fingerprints of the keys to write
+     * @throws ConflictException when another transaction committed (or is committing) one of these
+     *         keys after {@code readTs}
+     */
+    synchronized Commit reserve(long readTs, LongList reads, long[] writes) {
+        if (readTs < droppedUpTo) {
+            throw new ConflictException("transaction read at ts " + readTs + ", before the oldest commit still tracked for"
+                    + " conflicts (ts " + droppedUpTo + "); retry with a newer read timestamp");
+        }
+        for (Commit c : window) {
+            if (c.commitTs <= readTs) {
+                continue;
+            }
+            for (int i = 0; i < reads.size(); i++) {
+                if (Arrays.binarySearch(c.writes, reads.get(i)) >= 0) {
+                    throw new ConflictException(describe(readTs, c) + ": a key this transaction read was written since it started");
+                }
+            }
+            if (intersects(c.writes, writes)) {
+                throw new ConflictException(describe(readTs, c) + ": both wrote the same key (first committer wins)");
+            }
+        }
+        Commit commit = new Commit(writes);
+        window.addLast(commit);
+        return commit;
+    }
+
+    /** The reserved commit was written at {@code commitTs}; its transaction ({@code readTs}) ends. */
+    synchronized void finish(Commit commit, long commitTs, long readTs) {
+        commit.commitTs = commitTs;
+        end(readTs);
+    }
+
+    /** The reserved commit's write failed: nothing of it is in the store. */
+    synchronized void abandon(Commit commit) {
+        for (Iterator<Commit> it = window.iterator(); it.hasNext(); ) {
+            if (it.next() == commit) {
+                it.remove();
+                return;
+            }
+        }
+    }
+
+    synchronized int windowSize() {
+        return window.size();
+    }
+
+    /** Drops finished commits from the head that no running tracked transaction can conflict with. */
+    private void trim() {
+        long floor = running.isEmpty() ? Long.MAX_VALUE - 1 : running.firstKey();
+        while (!window.isEmpty()) {
+            Commit head = window.peekFirst();
+            if (head.commitTs == Long.MAX_VALUE || head.commitTs > floor) {
+                return;
+            }
+            window.pollFirst();
+            droppedUpTo = Math.max(droppedUpTo, head.commitTs);
+        }
+    }
+
+    private static String describe(long readTs, Commit c) {
+        return "transaction (read ts " + readTs + ") conflicts with "
+                + (c.commitTs == Long.MAX_VALUE ? "a transaction committing concurrently" : "the commit at ts " + c.commitTs);
+    }
+
+    private static boolean intersects(long[] a, long[] b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] == b[j]) {
+                return true;
+            }
+            if (a[i] < b[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return false;
+    }
+}
