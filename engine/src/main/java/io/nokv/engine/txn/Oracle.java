@@ -1,7 +1,6 @@
 package io.nokv.engine.txn;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.TreeMap;
 
@@ -24,9 +23,12 @@ final class Oracle {
     /** One commit in the window; {@code commitTs} stays {@link Long#MAX_VALUE} while its write is in flight. */
     static final class Commit {
         final long[] writes;
+        /** Kept only while in flight: a commit reserved later must not write what this one read. */
+        long[] reads;
         long commitTs = Long.MAX_VALUE;
 
-        Commit(long[] sortedWrites) {
+        Commit(long[] sortedReads, long[] sortedWrites) {
+            this.reads = sortedReads;
             this.writes = sortedWrites;
         }
     }
@@ -62,12 +64,17 @@ final class Oracle {
 
     /**
      * Checks a commit against the window and, if it passes, enters it as pending.
-     * @param reads fingerprints of the keys read from the snapshot
+     *
+     * <p>Two commits in flight at once may get their versions in either order, so besides "nothing
+     * this one read or writes was written after its start", a commit must not write what an
+     * in-flight one read: then in-flight commits commute, and commit-version order is a valid
+     * serial order (read-only snapshots are prefixes of it).
+     * @param reads sorted fingerprints of the keys read from the snapshot
      * @param writes sorted fingerprints of the keys to write
      * @throws ConflictException when another transaction committed (or is committing) one of these
      *         keys after {@code readTs}
      */
-    synchronized Commit reserve(long readTs, LongList reads, long[] writes) {
+    synchronized Commit reserve(long readTs, long[] reads, long[] writes) {
         if (readTs < droppedUpTo) {
             throw new ConflictException("transaction read at ts " + readTs + ", before the oldest commit still tracked for"
                     + " conflicts (ts " + droppedUpTo + "); retry with a newer read timestamp");
@@ -76,16 +83,17 @@ final class Oracle {
             if (c.commitTs <= readTs) {
                 continue;
             }
-            for (int i = 0; i < reads.size(); i++) {
-                if (Arrays.binarySearch(c.writes, reads.get(i)) >= 0) {
-                    throw new ConflictException(describe(readTs, c) + ": a key this transaction read was written since it started");
-                }
+            if (intersects(c.writes, reads)) {
+                throw new ConflictException(describe(readTs, c) + ": a key this transaction read was written since it started");
             }
             if (intersects(c.writes, writes)) {
                 throw new ConflictException(describe(readTs, c) + ": both wrote the same key (first committer wins)");
             }
+            if (c.reads != null && intersects(c.reads, writes)) {
+                throw new ConflictException(describe(readTs, c) + ": it read a key this transaction writes");
+            }
         }
-        Commit commit = new Commit(writes);
+        Commit commit = new Commit(reads, writes);
         window.addLast(commit);
         return commit;
     }
@@ -93,6 +101,7 @@ final class Oracle {
     /** The reserved commit was written at {@code commitTs}; its transaction ({@code readTs}) ends. */
     synchronized void finish(Commit commit, long commitTs, long readTs) {
         commit.commitTs = commitTs;
+        commit.reads = null;
         end(readTs);
     }
 

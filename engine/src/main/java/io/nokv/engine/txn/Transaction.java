@@ -187,7 +187,7 @@ public final class Transaction implements AutoCloseable {
             WriteBatch batch = writes.toBatch(version);
             if (tracked) {
                 try {
-                    reserved = owner.oracle().reserve(readTs, reads, writes.fingerprints());
+                    reserved = owner.oracle().reserve(readTs, reads.toSortedSet(), writes.fingerprints());
                 } catch (ConflictException e) {
                     owner.countConflict();
                     throw e;
