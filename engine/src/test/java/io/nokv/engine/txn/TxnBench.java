@@ -32,19 +32,14 @@ public final class TxnBench {
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int hotKeys = args.length > 3 ? Integer.parseInt(args[3]) : 16;
-        Path dir = Files.createTempDirectory("nokv-txnbench");
-        try (DB db = NoKV.open(Options.at(dir))) {
-            preload(db, keys);
-            System.out.printf("db.update (1 get + 1 put, %d-byte values), %d threads, %d s per variant, WAL not fsynced%n",
-                    VALUE_BYTES, threads, seconds);
-            run(db, "uniform over " + keys + " keys", threads, keys, seconds, true);
-            run(db, "hot set of " + hotKeys + " keys", threads, hotKeys, seconds, true);
-            db.transactions().options(TxnOptions.defaults().conflictDetection(false));
-            run(db, "uniform, conflict detection off", threads, keys, seconds, true);
-            run(db, "baseline: plain db.get + db.put", threads, keys, seconds, false);
-        } finally {
-            delete(dir);
-        }
+        System.out.printf("db.update (1 get + 1 put, %d-byte values), %d threads, %d s per variant, WAL not fsynced,"
+                + " fresh store of %d keys per variant%n", VALUE_BYTES, threads, seconds, keys);
+        TxnOptions detect = TxnOptions.defaults();
+        TxnOptions noDetect = TxnOptions.defaults().conflictDetection(false);
+        run("uniform over " + keys + " keys", detect, threads, keys, keys, seconds, true);
+        run("hot set of " + hotKeys + " keys", detect, threads, keys, hotKeys, seconds, true);
+        run("uniform, conflict detection off", noDetect, threads, keys, keys, seconds, true);
+        run("baseline: plain db.get + db.put", detect, threads, keys, keys, seconds, false);
     }
 
     private static void preload(DB db, int keys) {
@@ -63,21 +58,28 @@ public final class TxnBench {
         db.flush();
     }
 
-    private static void run(DB db, String name, int threads, int keys, int seconds, boolean transactional)
-            throws InterruptedException {
-        measure(db, threads, keys, 2, transactional, null); // warm-up: JIT, memtable, caches
-        Recorder latency = new Recorder(3);
-        long conflictsBefore = db.transactions().conflicts();
-        LongAdder[] counts = measure(db, threads, keys, seconds, transactional, latency);
-        long commits = counts[0].sum();
-        long conflicts = db.transactions().conflicts() - conflictsBefore;
-        var h = latency.getIntervalHistogram();
-        System.out.printf("%-36s %9.0f commits/s  conflicts %6.2f%% of attempts  latency us p50 %.1f p99 %.1f p99.9 %.1f%n",
-                name, commits / (double) seconds, 100.0 * conflicts / Math.max(1, commits + conflicts),
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0);
+    private static void run(String name, TxnOptions txnOptions, int threads, int keys, int keySpace, int seconds,
+                            boolean transactional) throws Exception {
+        Path dir = Files.createTempDirectory("nokv-txnbench");
+        try (DB db = NoKV.open(Options.at(dir))) {
+            db.transactions().options(txnOptions);
+            preload(db, keys);
+            measure(db, threads, keySpace, 2, transactional, null); // warm-up: JIT, memtable, caches
+            Recorder latency = new Recorder(3);
+            long conflictsBefore = db.transactions().conflicts();
+            long commits = measure(db, threads, keySpace, seconds, transactional, latency);
+            long conflicts = db.transactions().conflicts() - conflictsBefore;
+            var h = latency.getIntervalHistogram();
+            System.out.printf("%-36s %9.0f commits/s  conflicts %6.2f%% of attempts  latency us p50 %.1f p99 %.1f p99.9 %.1f%n",
+                    name, commits / (double) seconds, 100.0 * conflicts / Math.max(1, commits + conflicts),
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0);
+        } finally {
+            delete(dir);
+        }
     }
 
-    private static LongAdder[] measure(DB db, int threads, int keys, int seconds, boolean transactional, Recorder latency)
+    private static long measure(DB db, int threads, int keys, int seconds, boolean transactional, Recorder latency)
             throws InterruptedException {
         LongAdder commits = new LongAdder();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
@@ -116,7 +118,7 @@ public final class TxnBench {
         for (Thread t : workers) {
             t.join();
         }
-        return new LongAdder[] {commits};
+        return commits.sum();
     }
 
     private static byte[] key(int i) {
