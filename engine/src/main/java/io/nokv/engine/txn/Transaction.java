@@ -34,7 +34,8 @@ public final class Transaction implements AutoCloseable {
     private final boolean tracked;
     private final PendingWrites writes;
     private final LongList reads;
-    private final List<TxnIterator> iterators = new ArrayList<>(0);
+    /** Open iterators, closed when the transaction ends; null until the first (most transactions have none). */
+    private List<TxnIterator> iterators;
     private State state = State.OPEN;
     private long commitTs = -1;
 
@@ -103,6 +104,9 @@ public final class Transaction implements AutoCloseable {
             throw new IllegalArgumentException("a transaction iterator yields one version per key; allVersions is not supported");
         }
         TxnIterator it = new TxnIterator(this, options, db, readTs, writes);
+        if (iterators == null) {
+            iterators = new ArrayList<>(2);
+        }
         iterators.add(it);
         return it;
     }
@@ -216,8 +220,10 @@ public final class Transaction implements AutoCloseable {
     }
 
     private void release(Oracle.Commit reserved, long ts) {
-        for (TxnIterator it : List.copyOf(iterators)) {
-            it.close();
+        if (iterators != null) {
+            for (TxnIterator it : List.copyOf(iterators)) {
+                it.close();
+            }
         }
         if (tracked) {
             if (reserved != null) {
@@ -236,7 +242,7 @@ public final class Transaction implements AutoCloseable {
     }
 
     void forget(TxnIterator it) {
-        iterators.remove(it);
+        iterators.remove(it); // only reachable through iterator(), which created the list
     }
 
     private void checkOpen() {
