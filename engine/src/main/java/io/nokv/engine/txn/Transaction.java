@@ -32,6 +32,8 @@ public final class Transaction implements AutoCloseable {
     private final boolean managed;
     /** Conflict-tracked: registered with the oracle and recording reads. */
     private final boolean tracked;
+    /** Where this transaction registered with the oracle; null when not tracked. */
+    private final Oracle.Start start;
     private final PendingWrites writes;
     private final LongList reads;
     /** Open iterators, closed when the transaction ends; null until the first (most transactions have none). */
@@ -39,13 +41,15 @@ public final class Transaction implements AutoCloseable {
     private State state = State.OPEN;
     private long commitTs = -1;
 
-    Transaction(Transactions owner, long readTs, boolean update, boolean managed, boolean tracked, TxnOptions options) {
+    /** @param start the oracle registration of a conflict-tracked transaction, else null */
+    Transaction(Transactions owner, long readTs, Oracle.Start start, boolean update, boolean managed, TxnOptions options) {
         this.owner = owner;
         this.db = owner.engine().db();
         this.readTs = readTs;
+        this.start = start;
         this.update = update;
         this.managed = managed;
-        this.tracked = tracked;
+        this.tracked = start != null;
         this.writes = update ? new PendingWrites(options.maxEntries(), options.maxBytes()) : null;
         this.reads = tracked ? new LongList() : null;
     }
@@ -191,7 +195,7 @@ public final class Transaction implements AutoCloseable {
             WriteBatch batch = writes.toBatch(version);
             if (tracked) {
                 try {
-                    reserved = owner.oracle().reserve(readTs, reads.toSortedSet(), writes.fingerprints());
+                    reserved = owner.oracle().reserve(start, reads.toSortedSet(), writes.fingerprints());
                 } catch (ConflictException e) {
                     owner.countConflict();
                     throw e;

@@ -35,8 +35,9 @@ public final class Transactions {
     public Transaction newTransaction(boolean update) {
         TxnOptions o = options;
         boolean tracked = update && o.conflictDetection();
-        long readTs = tracked ? oracle.beginTracked() : engine.visibleVersion();
-        return started(new Transaction(this, readTs, update, false, tracked, o));
+        Oracle.Start start = tracked ? oracle.beginTracked() : null;
+        long readTs = tracked ? start.readTs() : engine.visibleVersion();
+        return started(new Transaction(this, readTs, start, update, false, o));
     }
 
     /**
@@ -50,10 +51,8 @@ public final class Transactions {
         }
         TxnOptions o = options;
         boolean tracked = update && o.conflictDetection();
-        if (tracked) {
-            oracle.beginTrackedAt(readTs);
-        }
-        return started(new Transaction(this, readTs, update, true, tracked, o));
+        Oracle.Start start = tracked ? oracle.beginTrackedAt(readTs) : null;
+        return started(new Transaction(this, readTs, start, update, true, o));
     }
 
     /** Runs {@code work} in a new update transaction and commits it; discards it if {@code work} throws. No retry. */

@@ -136,10 +136,10 @@ class TransactionIsolationTest {
     @Test
     void aCommitMayNotWriteWhatAnInFlightCommitRead() {
         Oracle oracle = db.transactions().oracle();
-        long readTs = oracle.beginTracked();
+        Oracle.Start start = oracle.beginTracked();
         long[] reads = {Fingerprint.of(0, b("a"))};
         long[] writes = {Fingerprint.of(0, b("b"))};
-        Oracle.Commit inFlight = oracle.reserve(readTs, reads, writes);
+        Oracle.Commit inFlight = oracle.reserve(start, reads, writes);
 
         Transaction overwritesItsRead = db.newTransaction(true);
         overwritesItsRead.put(b("a"), b("x"));
@@ -152,9 +152,26 @@ class TransactionIsolationTest {
         unrelated.commit();
 
         oracle.abandon(inFlight);
-        oracle.end(readTs);
+        oracle.end(start.readTs());
         db.update(t -> t.put(b("a"), b("y")));
         assertEquals(0, db.transactions().conflictWindowSize());
+    }
+
+    /** A commit in flight when a transaction starts may still land above its read timestamp: it must be checked. */
+    @Test
+    void aCommitInFlightAtStartIsChecked() {
+        Oracle oracle = db.transactions().oracle();
+        Oracle.Start writerStart = oracle.beginTracked();
+        Oracle.Commit inFlight = oracle.reserve(writerStart, new long[0], new long[] {Fingerprint.of(0, b("k"))});
+
+        Transaction reader = db.newTransaction(true);
+        assertNull(reader.get(b("k")));
+        reader.put(b("derived"), b("k was absent"));
+
+        db.put(b("k"), b("v")); // stands in for the in-flight commit's write, landing above reader's snapshot
+        oracle.finish(inFlight, db.lastVersion(), writerStart.readTs());
+        assertThrows(ConflictException.class, reader::commit);
+        assertNull(db.get(b("derived")));
     }
 
     @Test

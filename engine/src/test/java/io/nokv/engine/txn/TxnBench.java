@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * ./mvnw -q -B -pl engine test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.nokv.engine.txn.TxnBench [-Dexec.args="threads keys seconds hotKeys"]
  * </pre>
- * Defaults: 4 threads, 100000 keys, 5 s per variant (after 2 s warm-up), 16 hot keys.
+ * Defaults: 4 threads, 100000 keys, 5 s per variant (after 2 s warm-up; one unreported variant first
+ * warms up the JIT), 16 hot keys.
  */
 public final class TxnBench {
     private static final int VALUE_BYTES = 100;
@@ -36,6 +37,7 @@ public final class TxnBench {
                 + " fresh store of %d keys per variant%n", VALUE_BYTES, threads, seconds, keys);
         TxnOptions detect = TxnOptions.defaults();
         TxnOptions noDetect = TxnOptions.defaults().conflictDetection(false);
+        run(null, detect, threads, keys, keys, seconds, true); // JIT warm-up of the whole path, not reported
         run("uniform over " + keys + " keys", detect, threads, keys, keys, seconds, true);
         run("hot set of " + hotKeys + " keys", detect, threads, keys, hotKeys, seconds, true);
         run("uniform, conflict detection off", noDetect, threads, keys, keys, seconds, true);
@@ -67,19 +69,24 @@ public final class TxnBench {
             measure(db, threads, keySpace, 2, transactional, null); // warm-up: JIT, memtable, caches
             Recorder latency = new Recorder(3);
             long conflictsBefore = db.transactions().conflicts();
-            long commits = measure(db, threads, keySpace, seconds, transactional, latency);
+            long[] result = measure(db, threads, keySpace, seconds, transactional, latency);
+            long commits = result[0];
             long conflicts = db.transactions().conflicts() - conflictsBefore;
             var h = latency.getIntervalHistogram();
-            System.out.printf("%-36s %9.0f commits/s  conflicts %6.2f%% of attempts  latency us p50 %.1f p99 %.1f p99.9 %.1f%n",
+            if (name == null) {
+                return;
+            }
+            System.out.printf("%-34s %7.0f commits/s  conflicts %5.2f%% of attempts  latency us p50 %.1f p99 %.1f"
+                            + " p99.9 %.1f  max conflict window %d%n",
                     name, commits / (double) seconds, 100.0 * conflicts / Math.max(1, commits + conflicts),
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    h.getValueAtPercentile(99.9) / 1000.0);
+                    h.getValueAtPercentile(99.9) / 1000.0, result[1]);
         } finally {
             delete(dir);
         }
     }
 
-    private static long measure(DB db, int threads, int keys, int seconds, boolean transactional, Recorder latency)
+    private static long[] measure(DB db, int threads, int keys, int seconds, boolean transactional, Recorder latency)
             throws InterruptedException {
         LongAdder commits = new LongAdder();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
@@ -115,10 +122,15 @@ public final class TxnBench {
             });
             workers[w].start();
         }
+        int maxWindow = 0; // sampled: how many commits the oracle keeps for conflict checks
+        while (System.nanoTime() < deadline) {
+            maxWindow = Math.max(maxWindow, db.transactions().conflictWindowSize());
+            Thread.sleep(1);
+        }
         for (Thread t : workers) {
             t.join();
         }
-        return commits.sum();
+        return new long[] {commits.sum(), maxWindow};
     }
 
     private static byte[] key(int i) {
