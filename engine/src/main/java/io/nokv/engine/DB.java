@@ -1,6 +1,10 @@
 package io.nokv.engine;
 
+import io.nokv.engine.txn.Transaction;
+import io.nokv.engine.txn.Transactions;
+
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One open store directory. Thread-safe. Plain writes get a version from the store's own
@@ -45,6 +49,33 @@ public interface DB extends AutoCloseable {
     void write(WriteBatch batch, boolean sync);
 
     DbIterator newIterator(IteratorOptions options);
+
+    // ---- transactions (Badger-style; docs/engine-txn.md) --------------------------------------
+
+    /** This store's transactions: oracle, conflict window and settings. */
+    default Transactions transactions() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support transactions");
+    }
+
+    /** Starts a transaction at the latest commit; end it with commit, discard or close. */
+    default Transaction newTransaction(boolean update) {
+        return transactions().newTransaction(update);
+    }
+
+    /** Managed mode: the caller supplies the read timestamp and, via {@code commitAt}, the commit timestamp. */
+    default Transaction newTransactionAt(long readTs, boolean update) {
+        return transactions().newTransactionAt(readTs, update);
+    }
+
+    /** Runs {@code work} in an update transaction and commits it (ConflictException: nothing written; retry). */
+    default void update(Consumer<Transaction> work) {
+        transactions().update(work);
+    }
+
+    /** Runs {@code work} in a read-only transaction. */
+    default void view(Consumer<Transaction> work) {
+        transactions().view(work);
+    }
 
     // ---- maintenance --------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import io.nokv.engine.manifest.Manifest;
 import io.nokv.engine.manifest.VersionEdit;
 import io.nokv.engine.memtable.Memtable;
 import io.nokv.engine.sst.BlockCache;
+import io.nokv.engine.txn.Transactions;
 import io.nokv.engine.version.ReadCounters;
 import io.nokv.engine.version.Version;
 import io.nokv.engine.version.VersionSet;
@@ -57,6 +58,7 @@ public final class DbImpl implements DB {
 
     private final WritePath writePath;
     final Background background;
+    private final Transactions transactions = new Transactions(new DbTxnEngine(this));
     volatile MemtableView view;
     private volatile long safePoint;
     private volatile boolean closed;
@@ -135,6 +137,18 @@ public final class DbImpl implements DB {
             return;
         }
         writePath.write(Writer.batch(batch, sync));
+    }
+
+    /** As {@link #write(WriteBatch, boolean)}; returns the one fresh version its plain ops got. */
+    long writeAssigningVersion(WriteBatch batch, boolean sync) {
+        Writer w = Writer.batch(batch, sync);
+        writePath.write(w);
+        return w.assignedVersion;
+    }
+
+    @Override
+    public Transactions transactions() {
+        return transactions;
     }
 
     private static void checkVersion(long version) {

@@ -95,6 +95,7 @@ final class WritePath {
             }
             version = assignVersion(w, version);
             batchVersions[i] = version;
+            w.assignedVersion = version;
             payloads.add(encode(w, version));
         }
         db.wal.append(payloads);

@@ -23,6 +23,8 @@ final class Writer {
 
     boolean done;
     RuntimeException error;
+    /** The version the leader gave this writer's plain ops (transactions read it back as their commit timestamp). */
+    long assignedVersion;
     Condition wake;
 
     private Writer(WriteBatch batch, ColumnFamily cf, byte[] key, long version, byte[] value, boolean sync, boolean rotate) {
