@@ -9,15 +9,10 @@ import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.VersionEdit;
 import io.nokv.engine.memtable.Memtable;
 import io.nokv.engine.sst.SstOptions;
-import io.nokv.engine.sst.SstProperties;
-import io.nokv.engine.sst.SstWriter;
 import io.nokv.engine.version.TableFile;
 import io.nokv.engine.version.Version;
-import io.nokv.engine.version.VersionSet;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,7 +64,10 @@ final class Background {
         kick();
     }
 
-    /** Waits for running work to finish; an unfinished flush is simply redone from the WAL at the next open. */
+    /**
+     * Stops and waits for background work; compactions stop at their next input file. An unfinished
+     * flush or compaction leaves only files that the next open removes: the WAL and the inputs still hold the data.
+     */
     void stop() {
         stopping = true;
         synchronized (db.bg) {
@@ -80,6 +79,9 @@ final class Background {
             if (!compactionPool.awaitTermination(10, TimeUnit.MINUTES)) {
                 throw new NoKVException("compaction in " + db.dir + " did not stop within 10 minutes");
             }
+            // A compactRange running in a caller's thread stops at its next input file: wait for it too.
+            manualLock.lockInterruptibly();
+            manualLock.unlock();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NoKVException("interrupted while stopping background work of " + db.dir, e);
@@ -134,7 +136,7 @@ final class Background {
         TableFile table = null;
         if (!mem.isEmpty()) {
             long fileId = db.nextFileId.getAndIncrement();
-            FileMeta meta = writeTable(mem, fileId);
+            FileMeta meta = L0Writer.write(db.dir, fileId, mem, sstOptions, () -> stopping);
             if (meta == null) {
                 return; // stopping
             }
@@ -166,27 +168,6 @@ final class Background {
         db.counters.flushed((System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Writes the memtable as an L0 table; null when the store began closing mid-way (temp file removed). */
-    private FileMeta writeTable(Memtable mem, long fileId) {
-        Path path = VersionSet.sstPath(db.dir, fileId);
-        try (SstWriter writer = new SstWriter(path, sstOptions)) {
-            InternalIterator it = mem.iterator();
-            it.seekToFirst();
-            int n = 0;
-            while (it.valid()) {
-                writer.add(it.key(), it.value());
-                it.next();
-                if ((++n & 4095) == 0 && stopping) {
-                    writer.abort();
-                    return null;
-                }
-            }
-            SstProperties p = writer.finish();
-            return new FileMeta(fileId, 0, p.fileSize(), p.smallest(), p.largest(), p.minVersion(), p.maxVersion(),
-                    p.entries(), p.tombstones());
-        }
-    }
-
     // ---- compaction -------------------------------------------------------------------------------
 
     /** Starts as many picked compactions as there are idle workers. */
@@ -194,7 +175,13 @@ final class Background {
         synchronized (db.bg) {
             while (!stopping && db.backgroundError == null && !manualActive
                     && runningCompactions < db.options.compactionThreads()) {
-                Optional<CompactionTask> picked = db.picker.pick(db.versions.current().levels(), busyFiles);
+                Optional<CompactionTask> picked;
+                try {
+                    picked = db.picker.pick(db.versions.current().levels(), busyFiles);
+                } catch (RuntimeException e) {
+                    fail("compaction picking", e);
+                    return;
+                }
                 if (picked.isEmpty()) {
                     return;
                 }
@@ -242,7 +229,15 @@ final class Background {
         Version pinned = db.versions.acquire();
         List<TableFile> outputs = new ArrayList<>();
         try {
-            CompactionJob job = new CompactionJob(task, db.versions::iterator, db.dir, db.nextFileId::getAndIncrement,
+            // Inputs open lazily, file by file: refusing to open more once closing starts cancels a
+            // long compaction at the next file boundary (its outputs are discarded, inputs untouched).
+            Function<FileMeta, InternalIterator> opener = meta -> {
+                if (stopping) {
+                    throw new NoKVException("store " + db.dir + " is closing");
+                }
+                return db.versions.iterator(meta);
+            };
+            CompactionJob job = new CompactionJob(task, opener, db.dir, db.nextFileId::getAndIncrement,
                     sstOptions, db.options.targetFileBytes(), db.gcHorizon());
             CompactionResult result = job.run();
             List<FileMeta> written = result.outputs();
@@ -314,14 +309,6 @@ final class Background {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NoKVException("interrupted while waiting for background work", e);
-        }
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot delete " + p, e);
         }
     }
 }

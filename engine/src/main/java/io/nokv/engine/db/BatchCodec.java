@@ -20,8 +20,18 @@ final class BatchCodec {
     private BatchCodec() {
     }
 
+    /** Exact encoded size of one op (so payloads are allocated once, at their final size). */
     static int opBytes(byte[] key, byte[] value) {
-        return 2 + 8 + 5 + key.length + (value == null ? 0 : 5 + value.length);
+        return 2 + 8 + varintBytes(key.length) + key.length + (value == null ? 0 : varintBytes(value.length) + value.length);
+    }
+
+    static int varintBytes(int v) {
+        int n = 1;
+        while ((v & ~0x7f) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
     }
 
     /** Appends one op; returns the new write position. */

@@ -55,13 +55,9 @@ public final class DbImpl implements DB {
     /** Guards memtable-view swaps; also the monitor the background and stalled writers wait on. */
     final Object bg = new Object();
 
-    private final WriteQueue writeQueue = new WriteQueue();
-    private final Background background;
+    private final WritePath writePath;
+    final Background background;
     volatile MemtableView view;
-    /** Highest version assigned; only the write leader (or recovery) changes it. */
-    private long lastVersion;
-    /** Highest version whose whole write group is in the memtable: what readers see. */
-    private volatile long visibleVersion;
     private volatile long safePoint;
     private volatile boolean closed;
     volatile Throwable backgroundError;
@@ -78,8 +74,7 @@ public final class DbImpl implements DB {
         this.picker = new CompactionPicker(options);
         this.nextFileId = new AtomicLong(nextFileId);
         this.view = new MemtableView(recovered, new Memtable[0]);
-        this.lastVersion = lastVersion;
-        this.visibleVersion = lastVersion;
+        this.writePath = new WritePath(this, lastVersion);
         this.safePoint = manifest.current().safePoint();
         this.background = new Background(this);
     }
@@ -100,7 +95,7 @@ public final class DbImpl implements DB {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null (use delete)");
         }
-        write(Writer.single(cf, key, WriteBatch.UNVERSIONED, value, options.syncWrites()));
+        writePath.write(Writer.single(cf, key, WriteBatch.UNVERSIONED, value, options.syncWrites()));
     }
 
     @Override
@@ -110,7 +105,7 @@ public final class DbImpl implements DB {
 
     @Override
     public void delete(ColumnFamily cf, byte[] key) {
-        write(Writer.single(cf, key, WriteBatch.UNVERSIONED, null, options.syncWrites()));
+        writePath.write(Writer.single(cf, key, WriteBatch.UNVERSIONED, null, options.syncWrites()));
     }
 
     @Override
@@ -119,13 +114,13 @@ public final class DbImpl implements DB {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null (use delete)");
         }
-        write(Writer.single(cf, key, version, value, options.syncWrites()));
+        writePath.write(Writer.single(cf, key, version, value, options.syncWrites()));
     }
 
     @Override
     public void delete(ColumnFamily cf, byte[] key, long version) {
         checkVersion(version);
-        write(Writer.single(cf, key, version, null, options.syncWrites()));
+        writePath.write(Writer.single(cf, key, version, null, options.syncWrites()));
     }
 
     @Override
@@ -139,7 +134,7 @@ public final class DbImpl implements DB {
             checkOpen();
             return;
         }
-        write(Writer.batch(batch, sync));
+        writePath.write(Writer.batch(batch, sync));
     }
 
     private static void checkVersion(long version) {
@@ -148,176 +143,8 @@ public final class DbImpl implements DB {
         }
     }
 
-    private void write(Writer w) {
-        checkOpen();
-        List<Writer> group = writeQueue.enter(w);
-        if (group == null) {
-            if (w.error != null) {
-                throw w.error;
-            }
-            return;
-        }
-        RuntimeException failure = null;
-        try {
-            applyGroup(group);
-        } catch (RuntimeException e) {
-            failure = e;
-        } catch (Error e) {
-            failure = new NoKVException("write failed: " + e, e);
-        }
-        writeQueue.leave(group, failure);
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /** Leader only: throttle, make room, assign versions, one WAL append, memtable insert, publish. */
-    private void applyGroup(List<Writer> group) {
-        if (closed) {
-            throw new NoKVException("store " + dir + " is closed");
-        }
-        throwIfBackgroundFailed();
-        boolean forceRotate = false;
-        boolean sync = false;
-        int withOps = 0;
-        for (int i = 0; i < group.size(); i++) {
-            Writer w = group.get(i);
-            forceRotate |= w.rotate;
-            sync |= w.sync;
-            if (w.hasOps()) {
-                withOps++;
-            }
-        }
-        if (withOps > 0) {
-            throttle();
-        }
-        makeRoom(forceRotate);
-        if (withOps == 0) {
-            return;
-        }
-        long version = lastVersion;
-        long[] batchVersions = new long[group.size()];
-        List<byte[]> payloads = new ArrayList<>(withOps);
-        for (int i = 0; i < group.size(); i++) {
-            Writer w = group.get(i);
-            if (!w.hasOps()) {
-                continue;
-            }
-            version = assignVersion(w, version);
-            batchVersions[i] = version;
-            payloads.add(encode(w, version));
-        }
-        wal.append(payloads);
-        if (sync) {
-            wal.sync();
-        }
-        Memtable mem = view.mutable();
-        for (int i = 0; i < group.size(); i++) {
-            Writer w = group.get(i);
-            if (w.hasOps()) {
-                insert(mem, w, batchVersions[i]);
-            }
-        }
-        lastVersion = version;
-        visibleVersion = version;
-    }
-
-    /**
-     * Plain ops of a batch share one fresh version above everything written so far (including the
-     * batch's own versioned ops); versioned ops keep theirs but push the counter up to them.
-     * @return the new last version
-     */
-    private static long assignVersion(Writer w, long last) {
-        boolean plain = false;
-        if (w.batch == null) {
-            if (w.version == WriteBatch.UNVERSIONED) {
-                plain = true;
-            } else {
-                last = Math.max(last, w.version);
-            }
-        } else {
-            for (WriteBatch.Op op : w.batch.ops()) {
-                if (op.version() == WriteBatch.UNVERSIONED) {
-                    plain = true;
-                } else {
-                    last = Math.max(last, op.version());
-                }
-            }
-        }
-        if (plain) {
-            if (last >= Long.MAX_VALUE - 1) {
-                throw new NoKVException("version space exhausted: last version is " + last);
-            }
-            last++;
-        }
-        return last;
-    }
-
-    private static byte[] encode(Writer w, long plainVersion) {
-        if (w.batch == null) {
-            long v = w.version == WriteBatch.UNVERSIONED ? plainVersion : w.version;
-            byte[] buf = new byte[1 + BatchCodec.opBytes(w.key, w.value)];
-            int pos = BatchCodec.putVarint(buf, 0, 1);
-            pos = BatchCodec.putOp(buf, pos, w.cf.id(), w.key, v, w.value);
-            return java.util.Arrays.copyOf(buf, pos);
-        }
-        List<WriteBatch.Op> ops = w.batch.ops();
-        int size = 5;
-        for (WriteBatch.Op op : ops) {
-            size += BatchCodec.opBytes(op.key(), op.delete() ? null : op.value());
-        }
-        byte[] buf = new byte[size];
-        int pos = BatchCodec.putVarint(buf, 0, ops.size());
-        for (WriteBatch.Op op : ops) {
-            long v = op.version() == WriteBatch.UNVERSIONED ? plainVersion : op.version();
-            pos = BatchCodec.putOp(buf, pos, op.cf().id(), op.key(), v, op.delete() ? null : op.value());
-        }
-        return java.util.Arrays.copyOf(buf, pos);
-    }
-
-    private static void insert(Memtable mem, Writer w, long plainVersion) {
-        if (w.batch == null) {
-            long v = w.version == WriteBatch.UNVERSIONED ? plainVersion : w.version;
-            insertOp(mem, w.cf.id(), w.key, v, w.value);
-            return;
-        }
-        for (WriteBatch.Op op : w.batch.ops()) {
-            long v = op.version() == WriteBatch.UNVERSIONED ? plainVersion : op.version();
-            insertOp(mem, op.cf().id(), op.key(), v, op.delete() ? null : op.value());
-        }
-    }
-
-    static void insertOp(Memtable mem, int cfId, byte[] key, long version, byte[] valueOrNull) {
-        mem.add(cfId, key, version, valueOrNull);
-    }
-
-    /** Slows writers while L0 backs up and blocks them at the stop trigger, so L0 cannot grow without bound. */
-    private void throttle() {
-        int l0 = versions.current().l0Count();
-        if (l0 >= options.l0StopTrigger()) {
-            long t0 = System.nanoTime();
-            counters.writeStalls.incrementAndGet();
-            background.kick();
-            synchronized (bg) {
-                while (versions.current().l0Count() >= options.l0StopTrigger()) {
-                    waitForBackground();
-                }
-            }
-            counters.writeStallNanos.addAndGet(System.nanoTime() - t0);
-        } else if (l0 >= options.l0SlowdownTrigger()) {
-            long t0 = System.nanoTime();
-            counters.writeStalls.incrementAndGet();
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            counters.writeStallNanos.addAndGet(System.nanoTime() - t0);
-        }
-    }
-
     /** Caller holds {@link #bg}: waits a little for background progress, failing if it cannot come. */
-    private void waitForBackground() {
+    void waitForBackground() {
         throwIfBackgroundFailed();
         if (closed) {
             throw new NoKVException("store " + dir + " is closed");
@@ -330,31 +157,6 @@ public final class DbImpl implements DB {
         }
     }
 
-    /** Leader only: rotates a full (or, for a flush, non-empty) memtable, waiting if too many wait for flush. */
-    private void makeRoom(boolean force) {
-        Memtable mem = view.mutable();
-        boolean full = mem.approximateBytes() >= options.memtableBytes();
-        if (!(full || (force && !mem.isEmpty()))) {
-            return;
-        }
-        if (view.immutables().length >= MAX_IMMUTABLES) {
-            long t0 = System.nanoTime();
-            counters.writeStalls.incrementAndGet();
-            synchronized (bg) {
-                while (view.immutables().length >= MAX_IMMUTABLES) {
-                    waitForBackground();
-                }
-            }
-            counters.writeStallNanos.addAndGet(System.nanoTime() - t0);
-        }
-        long segment = wal.rotate();
-        mem.markRotated(segment);
-        synchronized (bg) {
-            view = view.withRotated(new Memtable(segment));
-            bg.notifyAll();
-        }
-    }
-
     // ---- reads ----------------------------------------------------------------------------------
 
     @Override
@@ -364,7 +166,7 @@ public final class DbImpl implements DB {
 
     @Override
     public byte[] get(ColumnFamily cf, byte[] key) {
-        VersionedValue v = getVersioned(cf, key, visibleVersion);
+        VersionedValue v = getVersioned(cf, key, writePath.visibleVersion());
         return v == null ? null : v.value();
     }
 
@@ -429,7 +231,7 @@ public final class DbImpl implements DB {
     public DbIterator newIterator(IteratorOptions iteratorOptions) {
         checkOpen();
         long readVersion = iteratorOptions.readVersion() == Long.MAX_VALUE
-                ? visibleVersion : iteratorOptions.readVersion();
+                ? writePath.visibleVersion() : iteratorOptions.readVersion();
         MemtableView mv = view;
         Version version = versions.acquire();
         snapshots.register(readVersion);
@@ -452,7 +254,7 @@ public final class DbImpl implements DB {
             return;
         }
         if (target == before.mutable()) {
-            write(Writer.rotation());
+            writePath.write(Writer.rotation());
         }
         synchronized (bg) {
             while (view.holds(target)) {
@@ -486,12 +288,12 @@ public final class DbImpl implements DB {
 
     @Override
     public long lastVersion() {
-        return visibleVersion;
+        return writePath.visibleVersion();
     }
 
     /** What compaction may collapse below: the safe point (or everything, when not keeping versions) and open iterators. */
     long gcHorizon() {
-        long point = options.keepVersionsUntilSafePoint() ? safePoint : visibleVersion;
+        long point = options.keepVersionsUntilSafePoint() ? safePoint : writePath.visibleVersion();
         return Math.min(point, snapshots.oldest());
     }
 
@@ -522,7 +324,7 @@ public final class DbImpl implements DB {
             }
             return new StatsSnapshot(
                     entries,
-                    visibleVersion,
+                    writePath.visibleVersion(),
                     safePoint,
                     memBytes,
                     mv.immutables().length,
@@ -570,12 +372,14 @@ public final class DbImpl implements DB {
     @Override
     public Map<String, byte[]> metadata() {
         checkOpen();
-        return Map.copyOf(manifest.current().metadata());
+        Map<String, byte[]> copy = new java.util.HashMap<>();
+        manifest.current().metadata().forEach((k, v) -> copy.put(k, v.clone()));
+        return java.util.Collections.unmodifiableMap(copy);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new NoKVException("store " + dir + " is closed");
         }
@@ -588,8 +392,17 @@ public final class DbImpl implements DB {
         }
     }
 
+    void writeFailedAfterWal(Throwable t) {
+        synchronized (bg) {
+            if (backgroundError == null) {
+                backgroundError = t;
+            }
+            bg.notifyAll();
+        }
+    }
+
     long visibleVersion() {
-        return visibleVersion;
+        return writePath.visibleVersion();
     }
 
     boolean isClosed() {
@@ -604,10 +417,7 @@ public final class DbImpl implements DB {
             }
             closed = true;
             // Wait for the write group in flight by queueing behind it; any leader after this sees `closed`.
-            List<Writer> group = writeQueue.enter(Writer.batch(new WriteBatch(), false));
-            if (group != null) {
-                writeQueue.leave(group, group.size() > 1 ? new NoKVException("store " + dir + " is closed") : null);
-            }
+            writePath.drain();
         }
         synchronized (bg) {
             bg.notifyAll();

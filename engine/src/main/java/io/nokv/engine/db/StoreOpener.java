@@ -7,6 +7,9 @@ import io.nokv.engine.lock.DirectoryLock;
 import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.Manifest;
 import io.nokv.engine.manifest.ManifestState;
+import io.nokv.engine.manifest.VersionEdit;
+import io.nokv.engine.sst.SstOptions;
+import io.nokv.engine.version.TableFile;
 import io.nokv.engine.memtable.Memtable;
 import io.nokv.engine.sst.BlockCache;
 import io.nokv.engine.version.VersionSet;
@@ -63,14 +66,24 @@ public final class StoreOpener {
             Path walDir = dir.resolve("wal");
             Files.createDirectories(walDir);
             long checkpoint = state.walCheckpoint();
-            Memtable mem = new Memtable(checkpoint);
+            long[] nextFileId = {state.nextFileId()};
+            for (long id : named) {
+                nextFileId[0] = Math.max(nextFileId[0], id + 1);
+            }
+            Memtable[] mem = {new Memtable(checkpoint)};
             long[] maxVersion = {state.lastVersion()};
             WalReplayResult replay;
             try {
-                replay = Wal.replay(walDir, checkpoint, payload -> BatchCodec.decode(payload, (cf, key, version, delete, value) -> {
-                    DbImpl.insertOp(mem, cf, key, version, delete ? null : value);
-                    maxVersion[0] = Math.max(maxVersion[0], version);
-                }), true);
+                replay = Wal.replay(walDir, checkpoint, payload -> {
+                    BatchCodec.decode(payload, (cf, key, version, delete, value) -> {
+                        WritePath.insertOp(mem[0], cf, key, version, delete ? null : value);
+                        maxVersion[0] = Math.max(maxVersion[0], version);
+                    });
+                    if (mem[0].approximateBytes() >= options.memtableBytes()) {
+                        flushDuringReplay(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0]);
+                        mem[0] = new Memtable(checkpoint);
+                    }
+                }, true);
             } catch (NoKVException e) {
                 throw new NoKVException("replaying the WAL in " + walDir + " failed: " + e.getMessage(), e);
             }
@@ -78,18 +91,14 @@ public final class StoreOpener {
                 LOG.warning("recovered " + replay.records() + " WAL records in " + walDir + " after truncating a torn tail of "
                         + replay.truncatedBytes() + " bytes (the write in progress when the process stopped)");
             } else {
-                LOG.fine(() -> "recovered " + replay.records() + " WAL records (" + mem.entries() + " entries) in " + walDir);
+                LOG.fine(() -> "recovered " + replay.records() + " WAL records in " + walDir);
             }
             long firstNewSegment = Math.max(Math.max(1, checkpoint), replay.lastSegment() + 1);
             Wal wal = Wal.open(walDir, options.walSegmentBytes(), firstNewSegment);
             opened.add(wal);
             wal.deleteSegmentsBefore(checkpoint); // a crash may have come between the flush edit and the deletion
 
-            long nextFileId = state.nextFileId();
-            for (long id : named) {
-                nextFileId = Math.max(nextFileId, id + 1);
-            }
-            DbImpl db = new DbImpl(options, lock, manifest, wal, versions, cache, mem, maxVersion[0], nextFileId);
+            DbImpl db = new DbImpl(options, lock, manifest, wal, versions, cache, mem[0], maxVersion[0], nextFileId[0]);
             db.start();
             return db;
         } catch (Throwable t) {
@@ -108,6 +117,25 @@ public final class StoreOpener {
             }
             throw new NoKVException("cannot open store " + dir + ": " + t, t);
         }
+    }
+
+    /**
+     * A WAL longer than a memtable (several were waiting for flush at the crash) is written to L0
+     * as replay goes, so recovery memory stays bounded. The WAL checkpoint does not move (replay
+     * does not say where segments end): a crash now only means the same entries are replayed and
+     * written again, which changes nothing.
+     */
+    private static void flushDuringReplay(Options options, Manifest manifest, VersionSet versions, Memtable mem, long fileId,
+                                          long lastVersion) {
+        FileMeta meta = L0Writer.write(options.dir(), fileId, mem, SstOptions.from(options), () -> false);
+        TableFile table = versions.openTable(meta);
+        try {
+            manifest.apply(new VersionEdit().addFile(meta).nextFileId(fileId + 1).lastVersion(lastVersion));
+        } catch (RuntimeException e) {
+            versions.discard(table);
+            throw e;
+        }
+        versions.install(List.of(table), Set.of());
     }
 
     private static Set<Long> namedFiles(ManifestState state, Options options, Path dir) {

@@ -65,10 +65,6 @@ public final class Version {
         return levels;
     }
 
-    public int levelCount() {
-        return tables.length;
-    }
-
     public int l0Count() {
         return tables[0].length;
     }

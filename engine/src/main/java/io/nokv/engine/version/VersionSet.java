@@ -37,7 +37,7 @@ public final class VersionSet implements AutoCloseable {
     private final int maxLevels;
     private final Map<Long, TableFile> open = new HashMap<>(); // guarded by this
     private volatile Version current;
-    private boolean closed;
+    private volatile boolean closed;
 
     public VersionSet(Path dir, BlockCache blockCache, int maxLevels) {
         this.dir = dir;
@@ -94,6 +94,9 @@ public final class VersionSet implements AutoCloseable {
             Version v = current;
             if (v.tryRef()) {
                 return v;
+            }
+            if (closed) { // the last version died with close(): don't spin on it
+                throw new NoKVException("store " + dir + " is closed");
             }
         }
     }
@@ -169,10 +172,6 @@ public final class VersionSet implements AutoCloseable {
                 }
             }
         }
-    }
-
-    public synchronized int openTables() {
-        return open.size();
     }
 
     /** Drops the set's own reference; tables still pinned by open iterators close when those do. */

@@ -218,6 +218,69 @@ class DbBehaviourTest {
     }
 
     @Test
+    void closeDuringACompactRangeStopsItAndLosesNothing() throws Exception {
+        Path dir = tmp.resolve("db");
+        Options o = Options.at(dir).memtableBytes(64 << 10).targetFileBytes(32 << 10).l0CompactionTrigger(100)
+                .l0SlowdownTrigger(200).l0StopTrigger(300);
+        DB db = NoKV.open(o);
+        for (int i = 0; i < 20_000; i++) {
+            db.put(b("key" + i), new byte[100]);
+        }
+        db.flush();
+        AtomicReference<Throwable> compactFailure = new AtomicReference<>();
+        Thread compactor = new Thread(() -> {
+            try {
+                db.compactRange(null, null);
+            } catch (Throwable t) {
+                compactFailure.set(t);
+            }
+        });
+        compactor.start();
+        db.close(); // whether it lands before, during or after the compaction
+        compactor.join();
+        if (compactFailure.get() != null) {
+            assertTrue(compactFailure.get() instanceof NoKVException, compactFailure.get().toString());
+        }
+        try (DB reopened = NoKV.open(o)) {
+            for (int i = 0; i < 20_000; i += 97) {
+                assertEquals(100, reopened.get(b("key" + i)).length);
+            }
+        }
+    }
+
+    @Test
+    void iteratorIsASnapshotAndCanShowEveryVersion() {
+        try (DB db = NoKV.open(Options.at(tmp.resolve("db")).keepVersionsUntilSafePoint(true))) {
+            db.put(ColumnFamily.WRITE, b("a"), 10, b("a10"));
+            db.put(ColumnFamily.WRITE, b("a"), 20, b("a20"));
+            db.delete(ColumnFamily.WRITE, b("a"), 30);
+            db.put(ColumnFamily.WRITE, b("b"), 15, b("b15"));
+            db.flush();
+            try (DbIterator it = db.newIterator(IteratorOptions.defaults().columnFamily(ColumnFamily.WRITE))) {
+                db.put(ColumnFamily.WRITE, b("c"), 40, b("c40")); // after creation: invisible
+                it.seekToFirst();
+                assertArrayEquals(b("b"), it.key(), "a is deleted at 30");
+                it.next();
+                assertFalse(it.valid());
+            }
+            List<String> all = new ArrayList<>();
+            try (DbIterator it = db.newIterator(IteratorOptions.defaults().columnFamily(ColumnFamily.WRITE).allVersions(true))) {
+                for (it.seekToFirst(); it.valid(); it.next()) {
+                    all.add(new String(it.key(), StandardCharsets.UTF_8) + "@" + it.version());
+                }
+            }
+            assertEquals(List.of("a@20", "a@10", "b@15", "c@40"), all);
+            try (DbIterator it = db.newIterator(IteratorOptions.defaults().columnFamily(ColumnFamily.WRITE).readVersion(25))) {
+                it.seekToLast();
+                assertArrayEquals(b("b15"), it.value());
+                it.prev();
+                assertArrayEquals(b("a20"), it.value());
+                assertEquals(20, it.version());
+            }
+        }
+    }
+
+    @Test
     void statsAreFilled() {
         Options o = Options.at(tmp.resolve("db")).memtableBytes(8 << 10).blockCacheBytes(1 << 20);
         try (DB db = NoKV.open(o)) {

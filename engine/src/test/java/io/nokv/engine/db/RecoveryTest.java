@@ -93,6 +93,23 @@ class RecoveryTest {
     }
 
     @Test
+    void replayOfAWalLongerThanAMemtableWritesL0AsItGoes() {
+        Path dir = tmp.resolve("db");
+        try (DB db = NoKV.open(Options.at(dir))) {
+            putRange(db, "k", 0, 3000);
+        }
+        Options small = Options.at(dir).memtableBytes(32 << 10);
+        try (DB db = NoKV.open(small)) {
+            assertTrue(db.stats().l0Files() > 3, "replay wrote tables: " + db.stats().l0Files());
+            assertRange(db, "k", 0, 3000);
+            assertEquals(3000, db.lastVersion());
+        }
+        try (DB db = NoKV.open(small)) {
+            assertRange(db, "k", 0, 3000);
+        }
+    }
+
+    @Test
     void walReplayRestoresSyncedWritesAfterCrash() throws IOException {
         Path dir = tmp.resolve("db");
         Path crashed;
