@@ -22,17 +22,21 @@ import java.nio.ByteOrder;
  */
 final class ArenaSkipList {
     static final int MAX_HEIGHT = 12;
-    private static final int CHUNK_SHIFT = 18;
-    private static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
-    private static final int OFFSET_MASK = CHUNK_BYTES - 1;
-    private static final int MAX_CHUNKS = 1 << (31 - CHUNK_SHIFT);
+    /** Chunks of a full-size memtable: one G1 region minus the array header, so each is a humongous
+     * object filling its region exactly: allocated outside the young generation and never copied. */
+    static final int LARGE_CHUNK_BYTES = largeChunkBytes();
+    private static final int MIN_CHUNK_BYTES = 64 << 10;
     private static final int VALUE = 0;
     private static final int KEY_LEN = 4;
     private static final int HEIGHT = 8;
     private static final int NEXT = 12;
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
-    private final byte[][] chunks = new byte[MAX_CHUNKS][];
+    private final int chunkBytes;
+    private final int chunkShift;
+    private final int offsetMask;
+    private final int maxChunks;
+    private final byte[][] chunks;
     private volatile int maxHeight = 1;
     /** Writer state. */
     private int chunkCount;
@@ -43,8 +47,15 @@ final class ArenaSkipList {
     private final int[] preds = new int[MAX_HEIGHT];
     private volatile long arenaBytes;
 
-    ArenaSkipList() {
-        chunks[0] = new byte[CHUNK_BYTES];
+    /** @param expectedBytes about how much the list will hold (sizes the chunks) */
+    ArenaSkipList(long expectedBytes) {
+        long want = Math.max(MIN_CHUNK_BYTES, expectedBytes / 8);
+        chunkBytes = want >= LARGE_CHUNK_BYTES ? LARGE_CHUNK_BYTES : Integer.highestOneBit((int) want);
+        chunkShift = 32 - Integer.numberOfLeadingZeros(chunkBytes - 1);
+        offsetMask = (1 << chunkShift) - 1;
+        maxChunks = 1 << (31 - chunkShift);
+        chunks = new byte[maxChunks][];
+        chunks[0] = new byte[chunkBytes];
         chunkCount = 1;
         int head = allocate(NEXT + 4 * MAX_HEIGHT);
         INT.set(chunks[0], head + HEIGHT, MAX_HEIGHT);
@@ -124,24 +135,39 @@ final class ArenaSkipList {
     private int allocate(int size) {
         int aligned = align(size);
         arenaBytes += aligned;
-        if (aligned > CHUNK_BYTES / 4) {
-            return newChunk(aligned) << CHUNK_SHIFT;
+        if (aligned > chunkBytes / 4) {
+            return newChunk(aligned) << chunkShift;
         }
-        if (chunkUsed + aligned > CHUNK_BYTES) {
-            currentChunk = newChunk(CHUNK_BYTES);
+        if (chunkUsed + aligned > chunkBytes) {
+            currentChunk = newChunk(chunkBytes);
             chunkUsed = 0;
         }
-        int addr = (currentChunk << CHUNK_SHIFT) | chunkUsed;
+        int addr = (currentChunk << chunkShift) | chunkUsed;
         chunkUsed += aligned;
         return addr;
     }
 
     private int newChunk(int size) {
-        if (chunkCount >= MAX_CHUNKS) {
-            throw new NoKVException("memtable arena is full (" + MAX_CHUNKS + " chunks); lower Options.memtableBytes");
+        if (chunkCount >= maxChunks) {
+            throw new NoKVException("memtable arena is full (" + maxChunks + " chunks of " + chunkBytes
+                    + " bytes); lower Options.memtableBytes");
         }
         chunks[chunkCount] = new byte[size];
         return chunkCount++;
+    }
+
+    private static int largeChunkBytes() {
+        long region = 0;
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (bean != null) {
+                region = Long.parseLong(bean.getVMOption("G1HeapRegionSize").getValue());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            region = 0; // not HotSpot or not G1: any size works, this one just avoids waste under G1
+        }
+        region = Math.min(Math.max(region, 1 << 20), 32 << 20);
+        return (int) region - 64; // 64 >= any byte[] header
     }
 
     private int randomHeight() {
@@ -165,11 +191,11 @@ final class ArenaSkipList {
     // ---- readers --------------------------------------------------------------------------------
 
     private byte[] chunk(int addr) {
-        return chunks[addr >>> CHUNK_SHIFT];
+        return chunks[addr >>> chunkShift];
     }
 
-    private static int offset(int addr) {
-        return addr & OFFSET_MASK;
+    private int offset(int addr) {
+        return addr & offsetMask;
     }
 
     int next(int node, int level) {

@@ -27,7 +27,7 @@ class MemtableTest {
 
     @Test
     void pointLookupFindsNewestVersionAtOrBelowReadVersion() {
-        Memtable m = new Memtable(1);
+        Memtable m = new Memtable(1, 1 << 20);
         m.add(0, b("k"), 5, b("v5"));
         m.add(0, b("k"), 9, b("v9"));
         m.add(0, b("k"), 12, null);
@@ -46,7 +46,15 @@ class MemtableTest {
 
     @Test
     void iteratesInInternalKeyOrderBothWaysIncludingHugeValues() {
-        Memtable m = new Memtable(1);
+        iterates(new Memtable(1, 1 << 20));
+    }
+
+    @Test
+    void fullSizeMemtableUsesRegionSizedChunks() {
+        iterates(new Memtable(1, 64L << 20));
+    }
+
+    private static void iterates(Memtable m) {
         TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey.COMPARATOR);
         Random rnd = new Random(7);
         for (int i = 0; i < 5000; i++) {
@@ -88,7 +96,7 @@ class MemtableTest {
 
     @Test
     void readersNeverSeeHalfBuiltEntriesWhileOneThreadWrites() throws InterruptedException {
-        Memtable m = new Memtable(1);
+        Memtable m = new Memtable(1, 1 << 20);
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread reader = new Thread(() -> {
