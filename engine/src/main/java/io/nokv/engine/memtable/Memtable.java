@@ -63,7 +63,7 @@ public final class Memtable {
      * @param lookupKey an internal key whose version is the read version
      */
     public int find(byte[] lookupKey) {
-        if (!filter.mayContain(lookupKey, lookupKey.length - InternalKey.TRAILER_BYTES)) {
+        if (entries == 0 || !filter.mayContain(lookupKey, lookupKey.length - InternalKey.TRAILER_BYTES)) {
             return 0;
         }
         int node = list.seekGreaterOrEqual(lookupKey);
