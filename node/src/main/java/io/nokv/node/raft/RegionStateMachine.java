@@ -22,6 +22,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +86,21 @@ public final class RegionStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
         loadState();
+        // BaseStateMachine leaves its life cycle at NEW; pause()/reload need RUNNING -> PAUSED.
+        if (getLifeCycle().getCurrentState() == LifeCycle.State.NEW) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    @Override
+    public void pause() {
+        // Ratis pauses us before it moves an installed snapshot into place, and checks we are PAUSED.
+        LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+            lc.transition(LifeCycle.State.PAUSING);
+            lc.transition(LifeCycle.State.PAUSED);
+        }
     }
 
     @Override
@@ -92,6 +108,11 @@ public final class RegionStateMachine extends BaseStateMachine {
         // Called after Ratis installed a snapshot file from the leader.
         storage.loadLatestSnapshot();
         loadState();
+        LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.PAUSED) {
+            lc.transition(LifeCycle.State.STARTING);
+            lc.transition(LifeCycle.State.RUNNING);
+        }
     }
 
     /** Engine applied index first; a newer snapshot file (an install that did not finish) is (re)installed. */
@@ -144,7 +165,7 @@ public final class RegionStateMachine extends BaseStateMachine {
                 batch = new WriteBatch();
                 result = RaftCommandResult.newBuilder().setOk(true).build();
             } else {
-                CommandApplier.Outcome o = applier.apply(db, meta, cmd, index);
+                CommandApplier.Outcome o = applier.apply(meta, cmd, index);
                 batch = o.batch();
                 result = o.result();
             }

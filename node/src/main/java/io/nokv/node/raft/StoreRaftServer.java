@@ -53,17 +53,22 @@ public final class StoreRaftServer implements AutoCloseable {
      * @param snapshotThreshold log entries between automatic snapshots (the log is purged after one)
      */
     public record Config(long storeId, String raftAddr, Path raftDir, Map<Long, String> peerAddrs,
-                         long snapshotThreshold, long requestTimeoutMs) {
+                         long snapshotThreshold, long requestTimeoutMs, long logSegmentBytes) {
         public Config {
             peerAddrs = Map.copyOf(peerAddrs);
         }
 
         public static Config of(long storeId, String raftAddr, Path raftDir, Map<Long, String> peerAddrs) {
-            return new Config(storeId, raftAddr, raftDir, peerAddrs, 4096, 10_000);
+            return new Config(storeId, raftAddr, raftDir, peerAddrs, 4096, 10_000, 1 << 20);
         }
 
         public Config withSnapshotThreshold(long n) {
-            return new Config(storeId, raftAddr, raftDir, peerAddrs, n, requestTimeoutMs);
+            return new Config(storeId, raftAddr, raftDir, peerAddrs, n, requestTimeoutMs, logSegmentBytes);
+        }
+
+        /** Small segments let tests see the log purged (Ratis purges closed segments only). */
+        public Config withLogSegmentBytes(long n) {
+            return new Config(storeId, raftAddr, raftDir, peerAddrs, snapshotThreshold, requestTimeoutMs, n);
         }
     }
 
@@ -94,11 +99,11 @@ public final class StoreRaftServer implements AutoCloseable {
     private RaftServer server;
     private boolean recovered;
 
-    public StoreRaftServer(Config config, DB db, RegionDirectory directory, TxnApplier txn) {
+    public StoreRaftServer(Config config, DB db, RegionDirectory directory) {
         this.config = config;
         this.db = db;
         this.directory = directory;
-        this.applier = new CommandApplier(txn);
+        this.applier = new CommandApplier(db);
         this.selfId = RegionGroups.peerId(config.storeId());
     }
 
@@ -131,8 +136,9 @@ public final class StoreRaftServer implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.max(1, Math.min(1024, config.snapshotThreshold() / 2)));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("1MB"));
-        RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("64KB"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(config.logSegmentBytes()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(properties,
+                SizeInBytes.valueOf(Math.min(64 * 1024, config.logSegmentBytes())));
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
@@ -228,7 +234,7 @@ public final class StoreRaftServer implements AutoCloseable {
     }
 
     public boolean isLeader(long regionId) {
-        return division(regionId).map(d -> d.getInfo().isLeader()).orElse(false);
+        return division(regionId).map(d -> d.getInfo().isLeader() && d.getInfo().isLeaderReady()).orElse(false);
     }
 
     /** The store id of the region's leader as this replica knows it, or -1. */
@@ -370,6 +376,11 @@ public final class StoreRaftServer implements AutoCloseable {
                 .setRaftGroup(group)
                 .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), properties))
                 .build();
+    }
+
+    /** The first index still in the region's Raft log here (grows as the log is purged), or -1. */
+    public long logStartIndex(long regionId) {
+        return division(regionId).map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
     }
 
     /** Forces a snapshot of the region now (tests and operators); returns its index. */
