@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,8 +44,9 @@ public record ClusterConfig(
             .build();
 
     public ClusterConfig {
-        stores = stores == null ? List.of() : List.copyOf(stores);
-        regions = regions == null ? List.of() : List.copyOf(regions);
+        // Not List.copyOf: a null entry must reach the validator, which names it.
+        stores = stores == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(stores));
+        regions = regions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(regions));
     }
 
     /** Reads and validates {@code file}; every problem is a {@link ConfigException} with a one-line message naming the file. */

@@ -115,6 +115,23 @@ class ClusterConfigTest {
     }
 
     @Test
+    void nullStoreEntry() {
+        assertConfigError(root -> ((ArrayNode) root.get("stores")).addNull(), "stores[3] is null");
+    }
+
+    @Test
+    void nullPeerEntry() {
+        assertConfigError(root -> ((ArrayNode) region(root, 1).get("peers")).addNull(), "region 2", "peers[3]");
+    }
+
+    @Test
+    void emptyFile() throws IOException {
+        Path f = dir.resolve("empty.json");
+        Files.writeString(f, "");
+        assertError(null, () -> ClusterConfig.load(f), "empty.json", "malformed JSON");
+    }
+
+    @Test
     void missingStoreId() {
         assertConfigError(root -> store(root, 2).remove("store_id"), "stores[2]", "store_id is missing");
     }
