@@ -3,6 +3,7 @@ package io.nokv.node.region;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A region: the key range {@code [startKey, endKey)} (empty = unbounded on that side), its epoch,
@@ -50,7 +51,7 @@ public record RegionMeta(long id, byte[] startKey, byte[] endKey, RegionEpoch ep
     }
 
     /** This store's peer of the region, if the store hosts one. */
-    public java.util.Optional<RegionPeer> peerOnStore(long storeId) {
+    public Optional<RegionPeer> peerOnStore(long storeId) {
         return peers.stream().filter(p -> p.storeId() == storeId).findFirst();
     }
 
