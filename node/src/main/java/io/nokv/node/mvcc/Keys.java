@@ -16,6 +16,9 @@ final class Keys {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
+        if (key.length == 0) {
+            throw new IllegalArgumentException("key must not be empty");
+        }
         if (isReserved(key)) {
             throw new IllegalArgumentException("key " + print(key) + " uses the reserved prefix 0xFF 0xFF");
         }

@@ -54,7 +54,7 @@ public record Lock(byte[] primary, long startTs, long ttlMillis, Kind kind, long
     }
 
     public boolean isExpired(long nowMillis) {
-        return nowMillis >= wallTimeMillis + ttlMillis;
+        return nowMillis - wallTimeMillis >= ttlMillis; // no overflow for a huge TTL
     }
 
     public Lock withMinCommitTs(long ts) {

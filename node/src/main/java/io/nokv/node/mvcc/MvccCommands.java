@@ -53,6 +53,9 @@ public final class MvccCommands {
         if (lockTtlMillis < 0) {
             throw new IllegalArgumentException("lock TTL must not be negative, got " + lockTtlMillis);
         }
+        if (mutations == null) {
+            throw new IllegalArgumentException("mutations must not be null");
+        }
         TreeSet<byte[]> seen = new TreeSet<>(Arrays::compareUnsigned);
         for (Mutation m : mutations) {
             Keys.checkUserKey(m.key());

@@ -49,5 +49,6 @@ class LockWriteCodecTest {
         Lock lock = new Lock(new byte[]{'p'}, 1, 100, Lock.Kind.PUT, 0, 5000);
         assertTrue(!lock.isExpired(5099));
         assertTrue(lock.isExpired(5100));
+        assertTrue(!new Lock(new byte[]{'p'}, 1, Long.MAX_VALUE, Lock.Kind.PUT, 0, 5000).isExpired(Long.MAX_VALUE - 1));
     }
 }

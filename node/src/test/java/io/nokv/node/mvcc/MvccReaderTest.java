@@ -139,6 +139,17 @@ class MvccReaderTest extends MvccTestBase {
     }
 
     @Test
+    void scanPassesLocksThatCannotAffectTheSnapshot() {
+        put(10, 11, "a", "1", "c", "3");
+        prewrite(12, "b", Mutation.lock(b("b")), Mutation.lock(b("c"))); // LOCK kind: never blocks
+        prewrite(30, "d", Mutation.put(b("d"), b("4"))); // above the read ts
+        prewrite(31, "0", Mutation.put(b("0"), b("x")));  // lock-only key before every write
+        ScanResult r = reader.scan(null, null, 10, 20);
+        assertEquals(List.of("a=1", "c=3"), pairs(r));
+        assertNull(r.locked());
+    }
+
+    @Test
     void reverseScanDescendsWithTheSameRules() {
         put(10, 11, "a", "1", "b", "2", "c", "3", "d", "4");
         apply(cmds.batchRollback(keys("c"), 12));
@@ -169,6 +180,8 @@ class MvccReaderTest extends MvccTestBase {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> reader.get(reserved, 10));
         assertTrue(e.getMessage().contains("reserved prefix"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> reader.scan(reserved, null, 10, 10));
+        e = assertThrows(IllegalArgumentException.class, () -> reader.get(new byte[0], 10));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
         db.put(ColumnFamily.WRITE, reserved, 5, new Write(Write.Kind.DELETE, 4).encode());
         db.put(ColumnFamily.LOCK, reserved, 5, new Lock(reserved, 5, TTL, Lock.Kind.PUT, 0, NOW).encode());
         ScanResult r = reader.scan(null, null, 10, 10);
