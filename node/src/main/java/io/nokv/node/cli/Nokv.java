@@ -13,15 +13,29 @@ public final class Nokv {
      * {@code @Command} class): {@code serve} (raft/kv), {@code stats}, {@code manifest}, {@code vlog}.
      */
     static final List<Supplier<Object>> SUBCOMMANDS = List.of(
-            RegionsCommand::new
-            // serve, stats, manifest, vlog: added by their owners
+            RegionsCommand::new,
+            ServeCommand::new
+            // stats, manifest, vlog: added by their owners
     );
 
     private Nokv() {
     }
 
     public static void main(String[] args) {
+        quietLogging(args);
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Ratis logs every reconnect and leader change at INFO/WARN; a store's console shows only
+     * errors unless {@code --raft-debug-log}. Must run before the first logger is created.
+     */
+    static void quietLogging(String[] args) {
+        boolean debug = java.util.Arrays.asList(args).contains("--raft-debug-log");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", debug ? "debug" : "error");
+        System.setProperty("org.slf4j.simpleLogger.log.io.grpc", debug ? "info" : "error");
     }
 
     /** Runs the command in this JVM and returns its exit code (for tests and embedding). */

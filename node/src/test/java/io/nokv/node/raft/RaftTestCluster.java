@@ -37,7 +37,7 @@ public final class RaftTestCluster implements AutoCloseable {
         }
         for (long s : STORES) {
             DB db = openDb(s);
-            MetadataRegionDirectory dir = new MetadataRegionDirectory(db);
+            RegionDirectory dir = new CatalogRegionDirectory(io.nokv.node.region.RegionCatalog.load(db));
             dir.save(region(1, "", "m"));
             dir.save(region(2, "m", ""));
             db.close();
@@ -75,7 +75,7 @@ public final class RaftTestCluster implements AutoCloseable {
         DB db = openDb(s);
         StoreRaftServer srv = new StoreRaftServer(new StoreRaftServer.Config(s, raftAddrs.get(s),
                 root.resolve("store-" + s).resolve("raft"), peerMap(s), snapshotThreshold, 5_000, 8 * 1024),
-                db, new MetadataRegionDirectory(db));
+                db, new CatalogRegionDirectory(io.nokv.node.region.RegionCatalog.load(db)));
         srv.start();
         dbs.put(s, db);
         servers.put(s, srv);
