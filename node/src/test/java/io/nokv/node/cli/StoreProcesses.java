@@ -24,19 +24,29 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Three {@code nokv serve} processes on loopback; regions 1 = [-, "m") and 2 = ["m", -), peers s*100+region. */
-final class StoreProcesses implements AutoCloseable {
-    static final long[] STORES = {1, 2, 3};
+public final class StoreProcesses implements AutoCloseable {
+    public static final long[] STORES = {1, 2, 3};
 
     final Path root;
     final Map<Long, Integer> kvPorts = new HashMap<>();
     final Map<Long, Integer> raftPorts = new HashMap<>();
     final Map<Long, Integer> metricsPorts = new HashMap<>();
     final Map<Long, Process> procs = new HashMap<>();
-    final Map<Long, ManagedChannel> channels = new HashMap<>();
+    public final Map<Long, ManagedChannel> channels = new HashMap<>();
     private int launches;
 
+    private final long snapshotThreshold;
+    private final long segmentBytes;
+
     StoreProcesses(Path root) {
+        this(root, 50, 16384);
+    }
+
+    /** Small thresholds make restarts go through snapshots and a purged log; benchmarks use large ones. */
+    public StoreProcesses(Path root, long snapshotThreshold, long segmentBytes) {
         this.root = root;
+        this.snapshotThreshold = snapshotThreshold;
+        this.segmentBytes = segmentBytes;
         for (long s : STORES) {
             kvPorts.put(s, TestPorts.free());
             raftPorts.put(s, TestPorts.free());
@@ -56,7 +66,7 @@ final class StoreProcesses implements AutoCloseable {
                 new io.nokv.node.region.RegionEpoch(1, 3), peers, RegionState.RUNNING);
     }
 
-    static Context ctx(long region) {
+    public static Context ctx(long region) {
         return Context.newBuilder().setRegionId(region)
                 .setRegionEpoch(RegionEpoch.newBuilder().setVersion(1).setConfVer(3)).build();
     }
@@ -76,15 +86,15 @@ final class StoreProcesses implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", classPath(),
                 "io.nokv.node.cli.Nokv", "serve",
                 "--workdir", storeDir(s).toString(),
                 "--store-id", Long.toString(s),
                 "--addr", "127.0.0.1:" + kvPorts.get(s),
                 "--raft-addr", "127.0.0.1:" + raftPorts.get(s),
                 "--metrics-addr", "127.0.0.1:" + metricsPorts.get(s),
-                "--snapshot-threshold", "50",
-                "--raft-segment-bytes", "16384"));
+                "--snapshot-threshold", Long.toString(snapshotThreshold),
+                "--raft-segment-bytes", Long.toString(segmentBytes)));
         for (long o : STORES) {
             if (o != s) {
                 cmd.add("--peer");
@@ -107,6 +117,22 @@ final class StoreProcesses implements AutoCloseable {
         channels.computeIfAbsent(s, x -> NettyChannelBuilder.forAddress("127.0.0.1", kvPorts.get(x)).usePlaintext().build());
     }
 
+    /** The test classpath; under exec:java that is the context class loader's, not java.class.path. */
+    static String classPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader u && u.getURLs().length > 0) {
+            StringBuilder sb = new StringBuilder();
+            for (java.net.URL url : u.getURLs()) {
+                try {
+                    sb.append(sb.length() == 0 ? "" : java.io.File.pathSeparator).append(Path.of(url.toURI()));
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return sb.toString();
+        }
+        return System.getProperty("java.class.path");
+    }
+
     String output(long s) {
         return read(log(s));
     }
@@ -119,7 +145,7 @@ final class StoreProcesses implements AutoCloseable {
         }
     }
 
-    void startAll() throws IOException {
+    public void startAll() throws IOException {
         for (long s : STORES) {
             start(s);
         }
@@ -142,7 +168,7 @@ final class StoreProcesses implements AutoCloseable {
         p.waitFor(30, TimeUnit.SECONDS);
     }
 
-    TinyKvGrpc.TinyKvBlockingStub stub(long s) {
+    public TinyKvGrpc.TinyKvBlockingStub stub(long s) {
         return TinyKvGrpc.newBlockingStub(channels.get(s)).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
