@@ -154,7 +154,9 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
         cmd.setRegionId(ctx.getRegionId())
                 .setEpoch(RegionEpoch.newBuilder().setVersion(r.meta().getEpochVersion())
                         .setConfVer(r.meta().getEpochConfVersion()))
-                .setProposerTimeMs(System.currentTimeMillis());
+                .setProposerTimeMs(System.currentTimeMillis())
+                .setRegionStart(r.meta().getStartKey())
+                .setRegionEnd(r.meta().getEndKey());
         RegionMeta meta = r.meta();
         raft.propose(cmd.build())
                 .orTimeout(limits.requestTimeoutMs(), TimeUnit.MILLISECONDS)
