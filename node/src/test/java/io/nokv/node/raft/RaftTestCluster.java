@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 /** Three stores in one JVM (separate engines and Ratis servers), regions 1 = [-, "m") and 2 = ["m", -). */
 public final class RaftTestCluster implements AutoCloseable {
     public static final long[] STORES = {1, 2, 3};
+    /** A store in no region at first (conf-change tests add it); every store knows its address. */
+    public static final long SPARE = 4;
 
     public final Path root;
     public final long snapshotThreshold;
@@ -35,6 +37,7 @@ public final class RaftTestCluster implements AutoCloseable {
         for (long s : STORES) {
             raftAddrs.put(s, TestPorts.addr());
         }
+        raftAddrs.put(SPARE, TestPorts.addr());
         for (long s : STORES) {
             DB db = openDb(s);
             RegionDirectory dir = new CatalogRegionDirectory(io.nokv.node.region.RegionCatalog.load(db));
@@ -58,7 +61,7 @@ public final class RaftTestCluster implements AutoCloseable {
 
     public Map<Long, String> peerMap(long self) {
         Map<Long, String> m = new HashMap<>();
-        for (long s : STORES) {
+        for (long s : raftAddrs.keySet()) {
             if (s != self) {
                 m.put(s * 100 + 1, raftAddrs.get(s));
                 m.put(s * 100 + 2, raftAddrs.get(s));
@@ -121,7 +124,7 @@ public final class RaftTestCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (long s : STORES) {
+        for (long s : List.copyOf(servers.keySet())) {
             stop(s);
         }
     }
