@@ -79,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--store-id must be > 0, got " + storeId);
         }
         HostPort kvAddr = HostPort.parse("--addr", addr);
-        HostPort raft = raftAddr == null ? kvAddr.offset("--raft-addr (default --addr + 100)", 100)
+        HostPort raft = raftAddr == null ? kvAddr.offset("--raft-addr (default --addr + 100)", io.nokv.node.config.StoreConfig.RAFT_PORT_OFFSET)
                 : HostPort.parse("--raft-addr", raftAddr);
         HostPort metrics = metricsAddr == null ? null : HostPort.parse("--metrics-addr", metricsAddr);
         Map<Long, String> peerAddrs = parsePeers(peers);

@@ -154,11 +154,13 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
         cmd.setRegionId(ctx.getRegionId())
                 .setEpoch(RegionEpoch.newBuilder().setVersion(r.meta().getEpochVersion())
                         .setConfVer(r.meta().getEpochConfVersion()))
-                .setProposerTimeMs(System.currentTimeMillis());
+                .setProposerTimeMs(System.currentTimeMillis())
+                .setRegionStart(r.meta().getStartKey())
+                .setRegionEnd(r.meta().getEndKey());
         RegionMeta meta = r.meta();
         raft.propose(cmd.build())
                 .orTimeout(limits.requestTimeoutMs(), TimeUnit.MILLISECONDS)
-                .whenComplete((res, err) -> {
+                .whenCompleteAsync((res, err) -> {
                     pending.release();
                     if (err == null) {
                         if (res.getResultCase() == RaftCommandResult.ResultCase.RAW_ERROR && !rpc.startsWith("Raw")) {
@@ -172,7 +174,7 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
                     }
                     metrics.proposalFailures.incrementAndGet();
                     handleFailure(rpc, obs, t0, err, ctx.getRegionId(), meta, onRegionError);
-                });
+                }, workers);
     }
 
     private <T> void read(String rpc, StreamObserver<T> obs, Context ctx, List<ByteString> keys,

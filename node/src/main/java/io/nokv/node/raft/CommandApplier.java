@@ -14,7 +14,6 @@ import io.nokv.node.kv.proto.PrewriteResponse;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
 import io.nokv.node.kv.proto.RawKvPair;
-import io.nokv.node.kv.proto.RegionMeta;
 import io.nokv.node.kv.proto.ResolveLockRequest;
 import io.nokv.node.kv.proto.ResolveLockResponse;
 import io.nokv.node.mvcc.Mutation;
@@ -42,16 +41,16 @@ public final class CommandApplier {
         this.mvcc = new MvccCommands(db);
     }
 
-    public Outcome apply(RegionMeta region, RaftCommand cmd, long logIndex) {
+    public Outcome apply(RaftCommand cmd, long logIndex) {
         try {
-            return applyChecked(region, cmd, logIndex);
+            return applyChecked(cmd, logIndex);
         } catch (IllegalArgumentException e) {
             // Bad input that slipped past the service: the same on every replica, so no state change.
             return new Outcome(new WriteBatch(), RaftCommandResult.newBuilder().setRawError(e.getMessage()).build());
         }
     }
 
-    private Outcome applyChecked(RegionMeta region, RaftCommand cmd, long logIndex) {
+    private Outcome applyChecked(RaftCommand cmd, long logIndex) {
         long now = cmd.getProposerTimeMs();
         switch (cmd.getCmdCase()) {
             case RAW_PUT -> {
@@ -104,8 +103,7 @@ public final class CommandApplier {
                 ResolveLockRequest r = cmd.getResolveLock();
                 WriteResult w = mvcc.resolveLock(r.getStartVersion(), r.getCommitVersion(),
                         r.getKeysCount() == 0 ? null : keys(r.getKeysList()),
-                        region == null ? null : region.getStartKey().toByteArray(),
-                        region == null ? null : region.getEndKey().toByteArray());
+                        cmd.getRegionStart().toByteArray(), cmd.getRegionEnd().toByteArray());
                 ResolveLockResponse.Builder rb = ResolveLockResponse.newBuilder();
                 if (!w.errors().isEmpty()) {
                     rb.setError(ProtoMapping.keyError(w.errors().get(0)));

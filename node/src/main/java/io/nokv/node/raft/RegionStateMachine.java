@@ -165,7 +165,7 @@ public final class RegionStateMachine extends BaseStateMachine {
                 batch = new WriteBatch();
                 result = RaftCommandResult.newBuilder().setOk(true).build();
             } else {
-                CommandApplier.Outcome o = applier.apply(meta, cmd, index);
+                CommandApplier.Outcome o = applier.apply(cmd, index);
                 batch = o.batch();
                 result = o.result();
             }

@@ -45,6 +45,7 @@ public final class NodeBenchmark {
         Path dir = Files.createTempDirectory("nokv-node-bench");
         List<Row> rows = new ArrayList<>();
         try (StoreProcesses c = new StoreProcesses(dir, 4096, 1 << 20)) {
+            c.quickStart = false;
             System.out.println("starting 3 stores under " + dir + " ...");
             c.startAll();
             NodeBenchmark b = new NodeBenchmark(c);
@@ -73,6 +74,7 @@ public final class NodeBenchmark {
                 rows.add(b.measure("Txn" + keys + "key", 16, rnd -> b.transaction(rnd, keys, value)));
             }
         }
+        deleteTree(dir);
         print(rows);
         Path out = Path.of("artifacts", "bench");
         Files.createDirectories(out);
@@ -82,8 +84,17 @@ public final class NodeBenchmark {
                     r.opsPerSec(), r.p50ms(), r.p99ms(), r.errors()));
         }
         Files.writeString(out.resolve("node.csv"), csv);
-        System.out.println("wrote " + out.resolve("node.csv").toAbsolutePath());
+        System.out.println("wrote " + out.resolve("node.csv").toAbsolutePath() + " (load average "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + ")");
         System.exit(0);
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static String key(ThreadLocalRandom rnd) {
@@ -176,6 +187,10 @@ public final class NodeBenchmark {
     }
 
     Row measure(String name, int callers, Op op) throws InterruptedException {
+        String only = System.getProperty("bench.only", "");
+        if (!only.isEmpty() && !name.startsWith(only)) {
+            return new Row(name, callers, 0, 0, 0, 0, 0);
+        }
         // Warm-up: one second, not recorded.
         run(callers, op, 1, new Histogram(3_600_000_000L, 3), new AtomicLong());
         Histogram h = new Histogram(3_600_000_000L, 3);

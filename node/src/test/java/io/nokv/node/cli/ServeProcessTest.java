@@ -3,7 +3,9 @@ package io.nokv.node.cli;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.nokv.node.Poll;
+import io.nokv.node.kv.proto.ListRegionsRequest;
 import io.nokv.node.kv.proto.RawGetRequest;
+import io.nokv.node.kv.proto.RegionInfo;
 import io.nokv.node.kv.proto.RawGetResponse;
 import io.nokv.node.kv.proto.RawPutRequest;
 import io.nokv.node.kv.proto.RawPutResponse;
@@ -16,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,9 +104,38 @@ class ServeProcessTest {
             assertEquals("w0", get(c, "n000"));
             put(c, "after-graceful", "1");
 
-            // SIGKILL every store in the middle of nothing in particular, then restart with no manual step.
+            // kill -9 the leader of region 1: a write it acknowledged is read from the new leader.
+            put(c, "b-before-leader-kill", "acked");
+            long leader = leaderOf(c, 1);
+            c.kill(leader);
+            assertEquals("acked", get(c, "b-before-leader-kill"));
+            put(c, "b-while-one-down", "2");
+            c.start(leader);
+
+            // SIGKILL every store while writers are busy; every acknowledged write survives the restart.
+            java.util.Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                String prefix = (w % 2 == 0 ? "c" : "p") + w + "-";
+                Thread t = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String k = prefix + i;
+                        if (tryPut(c, k, "x" + i)) {
+                            acked.add(k);
+                        }
+                    }
+                });
+                t.start();
+                writers.add(t);
+            }
+            Poll.until("some acknowledged concurrent writes", Duration.ofSeconds(30), () -> acked.size() >= 20);
             for (long s : StoreProcesses.STORES) {
                 c.kill(s);
+            }
+            stop.set(true);
+            for (Thread t : writers) {
+                t.join();
             }
             c.startAll();
             for (int i = 0; i < 60; i++) {
@@ -110,6 +143,47 @@ class ServeProcessTest {
                 assertEquals("w" + i, get(c, String.format("n%03d", i)));
             }
             assertEquals("1", get(c, "after-graceful"));
+            assertEquals("2", get(c, "b-while-one-down"));
+            for (String k : acked) {
+                assertEquals("x" + k.substring(k.indexOf('-') + 1), get(c, k), "acknowledged " + k);
+            }
         }
+    }
+
+    /** One attempt at each store, no retry: true only when a store acknowledged the write. */
+    static boolean tryPut(StoreProcesses c, String key, String value) {
+        long region = region(key);
+        for (long s : StoreProcesses.STORES) {
+            try {
+                RawPutResponse r = c.stub(s).rawPut(RawPutRequest.newBuilder().setContext(StoreProcesses.ctx(region))
+                        .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value)).build());
+                if (!r.hasRegionError() && r.getError().isEmpty()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // down or timed out: not acknowledged
+            }
+        }
+        return false;
+    }
+
+    static long leaderOf(StoreProcesses c, long region) {
+        long[] leader = {-1};
+        Poll.until("a leader of region " + region, Duration.ofSeconds(30), () -> {
+            for (long s : c.procs.keySet()) {
+                try {
+                    for (RegionInfo ri : c.stub(s).listRegions(ListRegionsRequest.getDefaultInstance()).getRegionsList()) {
+                        if (ri.getRegion().getId() == region && ri.hasLeader() && c.procs.containsKey(ri.getLeader().getStoreId())) {
+                            leader[0] = ri.getLeader().getStoreId();
+                            return true;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // try the next store
+                }
+            }
+            return false;
+        });
+        return leader[0];
     }
 }

@@ -37,6 +37,8 @@ public final class StoreProcesses implements AutoCloseable {
 
     private final long snapshotThreshold;
     private final long segmentBytes;
+    /** Tests start faster with C1 only; benchmarks want the full JIT. */
+    public boolean quickStart = true;
 
     StoreProcesses(Path root) {
         this(root, 50, 16384);
@@ -85,7 +87,7 @@ public final class StoreProcesses implements AutoCloseable {
     void start(long s) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Xmx256m", quickStart ? "-XX:TieredStopAtLevel=1" : "-XX:+UseParallelGC",
                 "-cp", classPath(),
                 "io.nokv.node.cli.Nokv", "serve",
                 "--workdir", storeDir(s).toString(),

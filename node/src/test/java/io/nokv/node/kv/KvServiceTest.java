@@ -237,6 +237,23 @@ class KvServiceTest {
     }
 
     @Test
+    void tooManyPendingProposalsIsServerIsBusy() throws Exception {
+        long l = c.raft.awaitLeader(1);
+        int port = io.nokv.node.TestPorts.free();
+        try (KvServer busy = new KvServer("127.0.0.1", port, c.raft.servers.get(l), new KvMetrics(),
+                new KvService.Limits(100, 0, 5_000)).start()) {
+            var ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                RawPutResponse r = io.nokv.node.kv.proto.TinyKvGrpc.newBlockingStub(ch).rawPut(RawPutRequest.newBuilder()
+                        .setContext(ctx(1)).setKey(b("busy")).setValue(b("1")).build());
+                assertTrue(r.getRegionError().hasServerIsBusy(), r.toString());
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void adminRpcs() {
         ListRegionsResponse lr = c.stub(1).listRegions(ListRegionsRequest.getDefaultInstance());
         assertEquals(2, lr.getRegionsCount());
