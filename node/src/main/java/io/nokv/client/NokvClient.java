@@ -20,7 +20,6 @@ import io.nokv.node.kv.proto.RawScanResponse;
 import io.nokv.node.kv.proto.RegionMeta;
 import io.nokv.node.kv.proto.RegionPeer;
 import io.nokv.node.kv.proto.StatusResponse;
-import io.nokv.tso.TsoClient;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,7 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NokvClient implements AutoCloseable {
     private final RegionRpc rpc;
-    private final TsoClient tso;
+    private final Timestamps tso;
     private final String tsoUrl;
     private final SnapshotReader reader;
     private final LockResolver resolver;
@@ -61,9 +60,7 @@ public final class NokvClient implements AutoCloseable {
     private NokvClient(RegionCache cache, String tsoUrl, ClientOptions options) {
         this.rpc = new RegionRpc(cache, options);
         this.tsoUrl = tsoUrl;
-        // Batch 1: a timestamp from a locally cached range could be older than a commit another
-        // client already made, and a transaction starting after that commit would not see it.
-        this.tso = tsoUrl == null ? null : new TsoClient(tsoUrl, 1);
+        this.tso = tsoUrl == null ? null : new Timestamps(tsoUrl);
         this.resolver = new LockResolver(rpc);
         this.reader = new SnapshotReader(rpc, resolver);
         AtomicInteger n = new AtomicInteger();
@@ -173,7 +170,7 @@ public final class NokvClient implements AutoCloseable {
         return scan(ByteKeys.utf8(start), ByteKeys.utf8(end), limit);
     }
 
-    private TsoClient requireTso() {
+    private Timestamps requireTso() {
         if (tso == null) {
             throw new NokvException("no TSO configured: transactions need the config's tso block or a TSO URL");
         }

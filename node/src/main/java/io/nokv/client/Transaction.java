@@ -12,7 +12,6 @@ import io.nokv.node.kv.proto.KvPrewriteRequest;
 import io.nokv.node.kv.proto.KvPrewriteResponse;
 import io.nokv.node.kv.proto.Mutation;
 import io.nokv.node.kv.proto.PrewriteRequest;
-import io.nokv.tso.TsoClient;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,14 +36,14 @@ public final class Transaction implements AutoCloseable {
     private final RegionRpc rpc;
     private final SnapshotReader reader;
     private final LockResolver resolver;
-    private final TsoClient tso;
+    private final Timestamps tso;
     private final ExecutorService pool;
     private final long startTs;
     private final NavigableMap<byte[], Mutation> writes = new TreeMap<>(ByteKeys.ORDER);
     private State state = State.OPEN;
     private long commitTs;
 
-    Transaction(RegionRpc rpc, SnapshotReader reader, LockResolver resolver, TsoClient tso, ExecutorService pool) {
+    Transaction(RegionRpc rpc, SnapshotReader reader, LockResolver resolver, Timestamps tso, ExecutorService pool) {
         this.rpc = rpc;
         this.reader = reader;
         this.resolver = resolver;
