@@ -33,6 +33,12 @@ final class DbIteratorImpl implements DbIterator {
     private final byte[] upper;
     private final byte[] prefix;
     private final Runnable onClose;
+    /** Entry value → user value (reads value-log pointers). */
+    private final java.util.function.UnaryOperator<byte[]> resolver;
+    /** True for entries a reader must skip as already collected (pointers into segments GC deleted). */
+    private final java.util.function.Predicate<byte[]> garbage;
+    /** Expiry is judged once, at creation, so the iterator is a consistent snapshot. */
+    private final long nowMillis;
 
     private boolean forward = true;
     private boolean valid;
@@ -40,7 +46,12 @@ final class DbIteratorImpl implements DbIterator {
     private byte[] currentValue; // entry value
     private boolean closed;
 
-    DbIteratorImpl(IteratorOptions o, long readVersion, MemtableView memtables, Version version, Runnable onClose) {
+    DbIteratorImpl(IteratorOptions o, long readVersion, MemtableView memtables, Version version,
+                   java.util.function.UnaryOperator<byte[]> resolver, java.util.function.Predicate<byte[]> garbage,
+                   long nowMillis, Runnable onClose) {
+        this.resolver = resolver;
+        this.garbage = garbage;
+        this.nowMillis = nowMillis;
         this.cf = o.columnFamily().id();
         this.readVersion = readVersion;
         this.allVersions = o.allVersions();
@@ -146,7 +157,7 @@ final class DbIteratorImpl implements DbIterator {
     @Override
     public byte[] value() {
         checkValid();
-        return EntryValue.payload(currentValue);
+        return resolver.apply(currentValue);
     }
 
     @Override
@@ -184,7 +195,7 @@ final class DbIteratorImpl implements DbIterator {
                 continue;
             }
             byte[] v = merged.value();
-            if (EntryValue.isTombstone(v)) {
+            if (EntryValue.isDead(v, nowMillis) || garbage.test(v)) {
                 if (allVersions) {
                     merged.next();
                 } else {
@@ -223,7 +234,7 @@ final class DbIteratorImpl implements DbIterator {
             }
             if (allVersions) {
                 byte[] v = merged.value();
-                if (InternalKey.version(k) <= readVersion && !EntryValue.isTombstone(v)) {
+                if (InternalKey.version(k) <= readVersion && !EntryValue.isDead(v, nowMillis) && !garbage.test(v)) {
                     currentKey = k;
                     currentValue = v;
                     valid = true;
@@ -245,7 +256,7 @@ final class DbIteratorImpl implements DbIterator {
                 }
                 merged.prev();
             }
-            if (bestKey != null && !EntryValue.isTombstone(bestValue)) {
+            if (bestKey != null && !EntryValue.isDead(bestValue, nowMillis) && !garbage.test(bestValue)) {
                 currentKey = bestKey;
                 currentValue = bestValue;
                 valid = true;

@@ -30,6 +30,12 @@ final class BenchReport {
 
     private final Map<Cell, List<Workloads.Result>> results = new LinkedHashMap<>();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
+    /** "valueSize/engine" → space amplifications after overwrite + reclaim, one per repeat. */
+    private final Map<String, List<Double>> space = new LinkedHashMap<>();
+
+    void space(int valueSize, String engine, double amplification) {
+        space.computeIfAbsent(valueSize + "/" + engine, k -> new ArrayList<>()).add(amplification);
+    }
 
     void add(int valueSize, String engine, Workloads.Result r) {
         results.computeIfAbsent(new Cell(valueSize, r.workload(), engine), c -> new ArrayList<>()).add(r);
@@ -60,6 +66,14 @@ final class BenchReport {
                 }
                 String ratio = ratio(valueSize, workload);
                 sb.append("  ratio NoKV/RocksDB ops/s (median of per-repeat ratios): ").append(ratio.isEmpty() ? "-" : ratio + "x").append('\n');
+            }
+            for (String engine : config.engines()) {
+                List<Double> amps = space.get(valueSize + "/" + engine);
+                if (amps != null) {
+                    double[] xs = amps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    sb.append(String.format(Locale.ROOT, "%nspace amplification after overwrite + reclaim, value %d B, %s: %.2f%n",
+                            valueSize, engine, xs[xs.length / 2]));
+                }
             }
         }
         return sb.toString();
