@@ -14,7 +14,9 @@ import java.util.List;
 public final class ModuleLauncher {
     /** The binaries of the checkout: name, module, main class. */
     public enum Binary {
-        NOKV_TSO("nokv-tso", ModuleBuild.Module.TSO, "io.nokv.tso.TsoServer");
+        NOKV_TSO("nokv-tso", ModuleBuild.Module.TSO, "io.nokv.tso.TsoServer"),
+        NOKV("nokv", ModuleBuild.Module.NODE, "io.nokv.node.cli.Nokv"),
+        NOKV_CONFIG("nokv-config", ModuleBuild.Module.NODE, "io.nokv.node.cli.NokvConfig");
 
         final String command;
         final ModuleBuild.Module module;
