@@ -24,6 +24,8 @@ public final class Options {
     private int maxLevels = 7;
     private int compactionThreads = 1;
     private boolean keepVersionsUntilSafePoint = false;
+    private int hotKeyTopN = 16;
+    private int hotKeySampleEvery = 8;
 
     public static Options at(Path dir) {
         return new Options().dir(dir);
@@ -41,6 +43,10 @@ public final class Options {
         positive("levelBaseBytes", levelBaseBytes);
         positive("targetFileBytes", targetFileBytes);
         positive("compactionThreads", compactionThreads);
+        positive("hotKeySampleEvery", hotKeySampleEvery);
+        if (hotKeyTopN < 0) {
+            throw new IllegalArgumentException("Options.hotKeyTopN must be >= 0, got " + hotKeyTopN);
+        }
         if (blockCacheBytes < 0) {
             throw new IllegalArgumentException("Options.blockCacheBytes must be >= 0, got " + blockCacheBytes);
         }
@@ -128,4 +134,12 @@ public final class Options {
      */
     public boolean keepVersionsUntilSafePoint() { return keepVersionsUntilSafePoint; }
     public Options keepVersionsUntilSafePoint(boolean v) { keepVersionsUntilSafePoint = v; return this; }
+
+    /** Hot keys reported per kind (reads, writes) in {@link StatsSnapshot}; 0 turns hot-key tracking off. */
+    public int hotKeyTopN() { return hotKeyTopN; }
+    public Options hotKeyTopN(int v) { hotKeyTopN = v; return this; }
+
+    /** Hot-key tracking samples one op in this many (1 = every op; more = cheaper, coarser). */
+    public int hotKeySampleEvery() { return hotKeySampleEvery; }
+    public Options hotKeySampleEvery(int v) { hotKeySampleEvery = v; return this; }
 }

@@ -50,6 +50,7 @@ public final class DbImpl implements DB {
     final EngineCounters counters = new EngineCounters();
     final ReadCounters readCounters = new ReadCounters();
     final LiveSnapshots snapshots = new LiveSnapshots();
+    final KeyActivity activity;
     final AtomicLong nextFileId;
     /** Serialises manifest edits with the version installs they describe. */
     final Object manifestLock = new Object();
@@ -74,6 +75,7 @@ public final class DbImpl implements DB {
         this.versions = versions;
         this.blockCache = blockCache;
         this.picker = new CompactionPicker(options);
+        this.activity = new KeyActivity(options);
         this.nextFileId = new AtomicLong(nextFileId);
         this.view = new MemtableView(recovered, new Memtable[0]);
         this.writePath = new WritePath(this, lastVersion);
@@ -98,6 +100,7 @@ public final class DbImpl implements DB {
             throw new IllegalArgumentException("value must not be null (use delete)");
         }
         writePath.write(Writer.single(cf, key, WriteBatch.UNVERSIONED, value, options.syncWrites()));
+        activity.written(cf, key, value);
     }
 
     @Override
@@ -108,6 +111,7 @@ public final class DbImpl implements DB {
     @Override
     public void delete(ColumnFamily cf, byte[] key) {
         writePath.write(Writer.single(cf, key, WriteBatch.UNVERSIONED, null, options.syncWrites()));
+        activity.written(cf, key, null);
     }
 
     @Override
@@ -117,12 +121,14 @@ public final class DbImpl implements DB {
             throw new IllegalArgumentException("value must not be null (use delete)");
         }
         writePath.write(Writer.single(cf, key, version, value, options.syncWrites()));
+        activity.written(cf, key, value);
     }
 
     @Override
     public void delete(ColumnFamily cf, byte[] key, long version) {
         checkVersion(version);
         writePath.write(Writer.single(cf, key, version, null, options.syncWrites()));
+        activity.written(cf, key, null);
     }
 
     @Override
@@ -137,12 +143,14 @@ public final class DbImpl implements DB {
             return;
         }
         writePath.write(Writer.batch(batch, sync));
+        activity.written(batch);
     }
 
     /** As {@link #write(WriteBatch, boolean)}; returns the one fresh version its plain ops got. */
     long writeAssigningVersion(WriteBatch batch, boolean sync) {
         Writer w = Writer.batch(batch, sync);
         writePath.write(w);
+        activity.written(batch);
         return w.assignedVersion;
     }
 
@@ -192,6 +200,12 @@ public final class DbImpl implements DB {
 
     @Override
     public VersionedValue getVersioned(ColumnFamily cf, byte[] key, long readVersion) {
+        VersionedValue found = find(cf, key, readVersion);
+        activity.read(cf, key, found == null ? null : found.value());
+        return found;
+    }
+
+    private VersionedValue find(ColumnFamily cf, byte[] key, long readVersion) {
         checkOpen();
         if (readVersion < 0) {
             return null;
@@ -360,7 +374,10 @@ public final class DbImpl implements DB {
                     readCounters.bloomChecks(),
                     readCounters.bloomNegatives(),
                     wal.segmentCount(),
-                    wal.totalBytes());
+                    wal.totalBytes(),
+                    activity.columnFamilies(),
+                    activity.hotReadKeys(),
+                    activity.hotWriteKeys());
         } finally {
             v.unref();
         }
