@@ -13,8 +13,10 @@ public final class Nokv {
      * {@code @Command} class): {@code serve} (raft/kv), {@code stats}, {@code manifest}, {@code vlog}.
      */
     static final List<Supplier<Object>> SUBCOMMANDS = List.of(
-            RegionsCommand::new
-            // serve, stats, manifest, vlog: added by their owners
+            RegionsCommand::new,
+            StatsCommand::new,
+            ManifestCommand::new
+            // serve, vlog: added by their owners
     );
 
     private Nokv() {
