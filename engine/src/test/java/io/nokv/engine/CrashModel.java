@@ -11,15 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * What the store must hold after batches 1..n of {@link CrashWorkload}: plain keys of the default
- * and lock column families, and every version of the write column family's keys.
+ * What the store must hold after batches 1..n_w of each writer w of {@link CrashWorkload}: plain
+ * keys of the default and lock column families, and every version of the write column family's
+ * keys. Writers use disjoint keys, so the order in which their batches are applied is irrelevant.
  */
 final class CrashModel {
     private final Map<ColumnFamily, TreeMap<String, String>> plain = new EnumMap<>(ColumnFamily.class);
     /** key -> version -> value, null value = tombstone. */
     private final TreeMap<String, TreeMap<Long, String>> versioned = new TreeMap<>();
 
-    CrashModel() {
+    private final int writers;
+
+    CrashModel(int writers) {
+        this.writers = writers;
         plain.put(ColumnFamily.DEFAULT, new TreeMap<>());
         plain.put(ColumnFamily.LOCK, new TreeMap<>());
     }
@@ -59,10 +63,12 @@ final class CrashModel {
             ColumnFamily cf = e.getKey();
             TreeMap<String, String> expected = e.getValue();
             assertScan(db, cf, Long.MAX_VALUE, expected, when);
-            for (int i = 0; i < CrashWorkload.PLAIN_KEYS; i++) {
-                String key = CrashWorkload.plainKey(i);
-                assertEquals(expected.get(key), string(db.get(cf, CrashWorkload.bytes(key))),
-                        when + ": get " + cf.displayName() + "/" + key);
+            for (int w = 0; w < writers; w++) {
+                for (int i = 0; i < CrashWorkload.PLAIN_KEYS; i++) {
+                    String key = CrashWorkload.plainKey(w, i);
+                    assertEquals(expected.get(key), string(db.get(cf, CrashWorkload.bytes(key))),
+                            when + ": get " + cf.displayName() + "/" + key);
+                }
             }
         }
         TreeMap<String, String> newest = new TreeMap<>();

@@ -10,16 +10,16 @@ import java.util.SplittableRandom;
  * What the crash test's child writes, shared by the child ({@link CrashWriter}) and the parent
  * ({@link CrashRecoveryTest}) so the parent can rebuild every batch from its id alone.
  *
- * <p>Batch {@code id} (ids start at 1 and grow by one across all cycles) holds 2–8 plain puts and
- * deletes over a small key space in the default and lock column families, 0–2 versioned puts or
- * deletes in the write column family at versions {@code id * 4 + j}, and always a put of
- * {@link #LAST_BATCH_KEY} = id. Every value names its batch, so a failure message says whose
- * write was seen. The options make memtables, WAL segments, files and levels tiny, so flushes,
+ * <p>Several writers run at once (so group commit is what gets killed), each on its own keys,
+ * prefixed {@code w<writer>/}. A writer's batch {@code id} (ids start at 1 and grow by one across
+ * all cycles) holds 2–8 plain puts and deletes over a small key space in the default and lock
+ * column families, 0–2 versioned puts or deletes in the write column family at versions
+ * {@code id * 4 + j}, and always a put of the writer's {@link #lastBatchKey} = id. Every value
+ * names its writer and batch, so a failure message says whose write was seen. The options make memtables, WAL segments, files and levels tiny, so flushes,
  * WAL rotation, compactions and manifest rewrites all happen between kills.
  */
 final class CrashWorkload {
-    static final byte[] LAST_BATCH_KEY = bytes("meta/last-batch");
-    static final int PLAIN_KEYS = 2000;
+    static final int PLAIN_KEYS = 1000;
     static final int VERSIONED_KEYS = 100;
     static final int VERSIONS_PER_BATCH = 4;
 
@@ -42,19 +42,24 @@ final class CrashWorkload {
                 .keepVersionsUntilSafePoint(true);
     }
 
-    static WriteBatch batch(long seed, long id) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + id);
+    static byte[] lastBatchKey(int writer) {
+        return bytes("w" + writer + "/meta/last-batch");
+    }
+
+    static WriteBatch batch(long seed, int writer, long id) {
+        SplittableRandom random = new SplittableRandom((seed * 31 + writer) * 0x9E3779B97F4A7C15L + id);
+        String name = "w" + writer + "b" + id;
         WriteBatch batch = new WriteBatch();
         Set<String> used = new HashSet<>();
         int plainOps = random.nextInt(2, 9);
         while (used.size() < plainOps) {
             ColumnFamily cf = random.nextInt(100) < 85 ? ColumnFamily.DEFAULT : ColumnFamily.LOCK;
-            String key = plainKey(random.nextInt(PLAIN_KEYS));
+            String key = plainKey(writer, random.nextInt(PLAIN_KEYS));
             if (!used.add(cf.id() + "/" + key)) {
                 continue;
             }
             if (random.nextInt(100) < 75) {
-                batch.put(cf, bytes(key), value(random, "b" + id + "." + key));
+                batch.put(cf, bytes(key), value(random, name + "." + key));
             } else {
                 batch.delete(cf, bytes(key));
             }
@@ -67,23 +72,23 @@ final class CrashWorkload {
                 continue;
             }
             long version = id * VERSIONS_PER_BATCH + j;
-            String key = versionedKey(k);
+            String key = versionedKey(writer, k);
             if (random.nextInt(100) < 80) {
-                batch.put(ColumnFamily.WRITE, bytes(key), version, value(random, "b" + id + "@" + version));
+                batch.put(ColumnFamily.WRITE, bytes(key), version, value(random, name + "@" + version));
             } else {
                 batch.delete(ColumnFamily.WRITE, bytes(key), version);
             }
         }
-        batch.put(ColumnFamily.DEFAULT, LAST_BATCH_KEY, bytes(Long.toString(id)));
+        batch.put(ColumnFamily.DEFAULT, lastBatchKey(writer), bytes(Long.toString(id)));
         return batch;
     }
 
-    static String plainKey(int i) {
-        return String.format("k%04d", i);
+    static String plainKey(int writer, int i) {
+        return String.format("w%d/k%04d", writer, i);
     }
 
-    static String versionedKey(int i) {
-        return String.format("v%03d", i);
+    static String versionedKey(int writer, int i) {
+        return String.format("w%d/v%03d", writer, i);
     }
 
     static byte[] bytes(String s) {

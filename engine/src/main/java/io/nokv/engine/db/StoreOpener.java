@@ -80,7 +80,7 @@ public final class StoreOpener {
                         maxVersion[0] = Math.max(maxVersion[0], version);
                     });
                     if (mem[0].approximateBytes() >= options.memtableBytes()) {
-                        flushDuringReplay(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0]);
+                        flushReplayed(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0], -1);
                         mem[0] = new Memtable(checkpoint, options.memtableBytes());
                     }
                 }, true);
@@ -94,9 +94,17 @@ public final class StoreOpener {
                 LOG.fine(() -> "recovered " + replay.records() + " WAL records in " + walDir);
             }
             long firstNewSegment = Math.max(Math.max(1, checkpoint), replay.lastSegment() + 1);
+            long neededSegment = checkpoint;
+            if (!mem[0].isEmpty()) {
+                // Like RocksDB: recovered data goes to L0 before the store opens, so the next
+                // recovery starts from here and reads start without a big memtable in front.
+                flushReplayed(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0], firstNewSegment);
+                mem[0] = new Memtable(firstNewSegment, options.memtableBytes());
+                neededSegment = firstNewSegment;
+            }
             Wal wal = Wal.open(walDir, options.walSegmentBytes(), firstNewSegment);
             opened.add(wal);
-            wal.deleteSegmentsBefore(checkpoint); // a crash may have come between the flush edit and the deletion
+            wal.deleteSegmentsBefore(neededSegment); // replayed ones, or a crash came between a flush edit and the deletion
 
             DbImpl db = new DbImpl(options, lock, manifest, wal, versions, cache, mem[0], maxVersion[0], nextFileId[0]);
             db.start();
@@ -120,17 +128,23 @@ public final class StoreOpener {
     }
 
     /**
-     * A WAL longer than a memtable (several were waiting for flush at the crash) is written to L0
-     * as replay goes, so recovery memory stays bounded. The WAL checkpoint does not move (replay
-     * does not say where segments end): a crash now only means the same entries are replayed and
-     * written again, which changes nothing.
+     * Writes replayed entries to L0. While replay goes on (a WAL longer than a memtable: several
+     * were waiting for flush at the crash) the WAL checkpoint cannot move, since replay does not
+     * say where segments end: a crash then only means the same entries are replayed and written
+     * again, which changes nothing. At the end of replay it moves past every replayed segment.
+     *
+     * @param newCheckpoint the first segment after the replayed ones, or -1 to leave the checkpoint
      */
-    private static void flushDuringReplay(Options options, Manifest manifest, VersionSet versions, Memtable mem, long fileId,
-                                          long lastVersion) {
+    private static void flushReplayed(Options options, Manifest manifest, VersionSet versions, Memtable mem, long fileId,
+                                      long lastVersion, long newCheckpoint) {
         FileMeta meta = L0Writer.write(options.dir(), fileId, mem, SstOptions.from(options), () -> false);
         TableFile table = versions.openTable(meta);
+        VersionEdit edit = new VersionEdit().addFile(meta).nextFileId(fileId + 1).lastVersion(lastVersion);
+        if (newCheckpoint >= 0) {
+            edit.walCheckpoint(newCheckpoint);
+        }
         try {
-            manifest.apply(new VersionEdit().addFile(meta).nextFileId(fileId + 1).lastVersion(lastVersion));
+            manifest.apply(edit);
         } catch (RuntimeException e) {
             versions.discard(table);
             throw e;

@@ -26,9 +26,10 @@ import java.util.stream.Stream;
  *
  * <p>Both engines see the same 16-byte keys (loaded in one shuffled order), the same values and the
  * same read sequences, and the same settings: WAL on without fsync per write, a 64 MiB block cache,
- * 10 bits/key bloom filters, 64 MiB memtables, 4 KiB blocks, no compression. Between phases the
- * benchmark waits (untimed) until neither engine has a flush or compaction pending, so each phase
- * starts from a settled tree. Before any measurement each engine runs every workload once on a
+ * 10 bits/key bloom filters, 64 MiB memtables, 4 KiB blocks, no compression. Both stores stay open
+ * and each phase runs on one engine right after the other (the order alternates per repeat), so a
+ * shared machine's changing load hits both alike; before each, the benchmark waits (untimed) until
+ * neither engine has a flush or compaction pending, so each phase starts from a settled tree. Before any measurement each engine runs every workload once on a
  * small throw-away store (JIT warm-up). "readrandom-cold" reopens the store first: the block cache is empty,
  * the OS page cache is not (dropping it needs root). Each engine's store is deleted after its run.
  * Flags: {@code --help}.
@@ -77,9 +78,7 @@ public final class EngineBenchmark {
                 if (repeat % 2 == 1) {
                     Collections.reverse(order);
                 }
-                for (String engine : order) {
-                    runEngine(engine, workloads, valueSize, repeat);
-                }
+                runRound(order, workloads, valueSize, repeat);
             }
         }
         String table = report.table(config);
@@ -125,59 +124,109 @@ public final class EngineBenchmark {
         return new BenchEngine.Settings(dir, MEMTABLE_BYTES, BLOCK_CACHE_BYTES, BLOOM_BITS_PER_KEY, BLOCK_BYTES);
     }
 
-    private void runEngine(String name, Workloads w, int valueSize, int repeat) throws Exception {
-        Path dir = config.dir().resolve(name + "-v" + valueSize + "-r" + repeat);
-        deleteTree(dir);
-        Files.createDirectories(dir);
-        BenchEngine.Settings settings = settings(dir);
-        BenchEngine.Opener opener = opener(name);
-        String tag = "[" + name + " value=" + valueSize + "B repeat=" + (repeat + 1) + "]";
+    /** One store per engine for one round (one value size, one repeat). */
+    private static final class Store implements AutoCloseable {
+        final String name;
+        final String tag;
+        final BenchEngine.Settings settings;
         BenchEngine engine;
-        try {
-            engine = opener.open(settings);
-        } catch (UnsupportedOperationException e) {
-            System.out.println(tag + " skipped: " + e.getMessage());
-            report.unavailable(name, e.getMessage());
-            return;
+
+        Store(String name, String tag, BenchEngine.Settings settings) {
+            this.name = name;
+            this.tag = tag;
+            this.settings = settings;
+            this.engine = opener(name).open(settings);
         }
-        try {
-            record(tag, valueSize, name, w.fillRandom(engine), true);
-            settle(tag, engine);
-            if (config.runs(BenchConfig.READ)) {
-                record(tag, valueSize, name, w.readRandom(engine, BenchConfig.READ, 2), false);
-            }
-            if (config.runs(BenchConfig.READ_COLD)) {
-                engine.close();
-                engine = null;
-                engine = opener.open(settings);
-                record(tag, valueSize, name, w.readRandom(engine, BenchConfig.READ_COLD, 5), false);
-            }
-            if (config.runs(BenchConfig.OVERWRITE)) {
-                record(tag, valueSize, name, w.overwrite(engine), false);
-                settle(tag, engine);
-            }
-            if (config.runs(BenchConfig.SEEK)) {
-                record(tag, valueSize, name, w.seekNext100(engine), false);
-            }
-            if (config.runs(BenchConfig.READ_UPDATE)) {
-                record(tag, valueSize, name, w.readUpdate(engine), false);
-                settle(tag, engine);
-            }
-        } finally {
+
+        /** Close and open again: the block cache starts empty (the OS page cache does not). */
+        void reopen() {
+            engine.close();
+            engine = null;
+            engine = opener(name).open(settings);
+        }
+
+        @Override
+        public void close() {
             if (engine != null) {
                 engine.close();
+                engine = null;
             }
         }
-        deleteTree(dir);
     }
 
-    private void record(String tag, int valueSize, String engine, Workloads.Result r, boolean fillPhase) {
+    private interface Phase {
+        Workloads.Result run(BenchEngine engine) throws Exception;
+    }
+
+    /**
+     * One round: both stores stay open and every phase runs on each engine back to back, after
+     * both have settled. The machine is shared and its load swings within minutes, so running an
+     * engine's phase right after the other's (rather than one engine's whole sequence after the
+     * other's) is what keeps the two numbers of a row comparable.
+     */
+    private void runRound(List<String> order, Workloads w, int valueSize, int repeat) throws Exception {
+        List<Store> stores = new ArrayList<>();
+        try {
+            for (String name : order) {
+                Path dir = config.dir().resolve(name + "-v" + valueSize + "-r" + repeat);
+                deleteTree(dir);
+                Files.createDirectories(dir);
+                String tag = "[" + name + " value=" + valueSize + "B repeat=" + (repeat + 1) + "]";
+                try {
+                    stores.add(new Store(name, tag, settings(dir)));
+                } catch (UnsupportedOperationException e) {
+                    System.out.println(tag + " skipped: " + e.getMessage());
+                    report.unavailable(name, e.getMessage());
+                }
+            }
+            phase(stores, valueSize, BenchConfig.FILL, w::fillRandom, true);
+            if (config.runs(BenchConfig.READ)) {
+                phase(stores, valueSize, BenchConfig.READ, e -> w.readRandom(e, BenchConfig.READ, 2), false);
+            }
+            if (config.runs(BenchConfig.READ_COLD)) {
+                for (Store s : stores) {
+                    s.reopen();
+                }
+                phase(stores, valueSize, BenchConfig.READ_COLD, e -> w.readRandom(e, BenchConfig.READ_COLD, 5), false);
+            }
+            if (config.runs(BenchConfig.OVERWRITE)) {
+                phase(stores, valueSize, BenchConfig.OVERWRITE, w::overwrite, true);
+            }
+            if (config.runs(BenchConfig.SEEK)) {
+                phase(stores, valueSize, BenchConfig.SEEK, w::seekNext100, false);
+            }
+            if (config.runs(BenchConfig.READ_UPDATE)) {
+                phase(stores, valueSize, BenchConfig.READ_UPDATE, w::readUpdate, true);
+            }
+        } finally {
+            for (Store s : stores) {
+                s.close();
+                deleteTree(s.settings.dir());
+            }
+        }
+    }
+
+    private void phase(List<Store> stores, int valueSize, String workload, Phase body, boolean writes)
+            throws Exception {
+        for (Store s : stores) {
+            for (Store other : stores) {
+                settle(other, false);
+            }
+            Workloads.Result r = body.run(s.engine);
+            record(s.tag, valueSize, s.name, r);
+            if (writes) {
+                settle(s, true);
+            }
+        }
+    }
+
+    private void record(String tag, int valueSize, String engine, Workloads.Result r) {
         System.out.printf("%s %-20s %,12.0f ops/s  p50 %8.2f us  p99 %9.2f us  mean %8.2f us  max %9.0f us"
                         + "  (%d ops, %.1f s%s; load %s)%n",
                 tag, r.workload(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.latency().getMean() / 1000,
                 r.latency().getMaxValue() / 1000.0, r.ops(), r.nanos() / 1e9,
                 r.misses() == 0 ? "" : ", " + r.misses() + " MISSED", loadAverage());
-        if (!fillPhase || config.runs(BenchConfig.FILL)) {
+        if (config.runs(r.workload())) {
             report.add(valueSize, engine, r);
         }
     }
@@ -192,17 +241,20 @@ public final class EngineBenchmark {
     }
 
     /** Waits, untimed, until the engine has no flush or compaction pending, so phases do not bleed. */
-    private void settle(String tag, BenchEngine engine) throws InterruptedException {
+    private void settle(Store store, boolean report) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + config.settleTimeoutSeconds() * 1_000_000_000L;
-        while (!engine.settled()) {
+        while (!store.engine.settled()) {
             if (System.nanoTime() > deadline) {
-                System.out.println(tag + " WARNING: still compacting after " + config.settleTimeoutSeconds() + " s");
+                System.out.println(store.tag + " WARNING: still compacting after " + config.settleTimeoutSeconds() + " s");
                 break;
             }
             Thread.sleep(50);
         }
-        System.out.printf("%s settled in %.1f s; %s%n", tag, (System.nanoTime() - start) / 1e9, engine.shape());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (report || seconds >= 1) {
+            System.out.printf("%s settled in %.1f s; %s%n", store.tag, seconds, store.engine.shape());
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
