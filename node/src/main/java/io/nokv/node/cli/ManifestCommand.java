@@ -3,6 +3,7 @@ package io.nokv.node.cli;
 import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.Manifest;
 import io.nokv.engine.manifest.ManifestState;
+import io.nokv.engine.vlog.VlogMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,8 +62,27 @@ final class ManifestCommand implements Callable<Integer> {
             levels.add(l);
         }
         root.put("levels", levels);
+        root.put("value_log", valueLogJson(m));
         root.put("metadata_keys", List.copyOf(m.metadata().keySet()));
         return root;
+    }
+
+    /** What the manifest records of the value log: its head and the discard statistics (docs/engine-vlog.md). */
+    private static Map<String, Object> valueLogJson(ManifestState m) {
+        long[] head = VlogMetadata.head(m.metadata());
+        Map<String, Object> v = new LinkedHashMap<>();
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("segment", head[0]);
+        h.put("offset", head[1]);
+        v.put("head", h);
+        v.put("discard", VlogMetadata.discard(m.metadata()).entrySet().stream().map(e -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("segment", e.getKey());
+            d.put("stale_bytes", e.getValue());
+            return d;
+        }).toList());
+        v.put("pending_delete", List.copyOf(VlogMetadata.pendingDelete(m.metadata())));
+        return v;
     }
 
     private static Map<String, Object> fileJson(FileMeta f) {
@@ -100,6 +120,12 @@ final class ManifestCommand implements Callable<Integer> {
             }
             table.print(out, "    ");
         }
+        long[] head = VlogMetadata.head(m.metadata());
+        out.println("ValueLog head: segment=" + head[0] + " offset=" + head[1]);
+        String discard = VlogMetadata.discard(m.metadata()).entrySet().stream()
+                .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" "));
+        out.println("ValueLog discard (segment:stale bytes): " + (discard.isEmpty() ? "(none)" : discard));
+        out.println("ValueLog pending delete: " + VlogMetadata.pendingDelete(m.metadata()));
         out.println("Metadata keys: " + (m.metadata().isEmpty() ? "(none)" : String.join(" ", m.metadata().keySet())));
     }
 }

@@ -15,8 +15,9 @@ public final class Nokv {
     static final List<Supplier<Object>> SUBCOMMANDS = List.of(
             RegionsCommand::new,
             StatsCommand::new,
-            ManifestCommand::new
-            // serve, vlog: added by their owners
+            ManifestCommand::new,
+            VlogCommand::new
+            // serve: added by its owner
     );
 
     private Nokv() {

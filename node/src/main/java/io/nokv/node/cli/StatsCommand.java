@@ -5,6 +5,7 @@ import io.nokv.engine.compaction.CompactionPicker;
 import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.Manifest;
 import io.nokv.engine.manifest.ManifestState;
+import io.nokv.engine.vlog.VlogInspector;
 import io.nokv.node.region.RegionCatalog;
 import io.nokv.node.region.RegionMeta;
 import io.nokv.node.region.RegionState;
@@ -41,7 +42,8 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() {
         ManifestState m = Manifest.readOnly(workdir);
         WalFacts wal = WalFacts.read(workdir, m.walCheckpoint());
-        Map<String, Object> stats = toJson(m, wal, RegionCatalog.readOffline(workdir));
+        VlogInspector.Report vlog = VlogInspector.read(workdir);
+        Map<String, Object> stats = toJson(m, wal, vlog, RegionCatalog.readOffline(workdir));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Cli.json(stats));
@@ -51,7 +53,7 @@ final class StatsCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Map<String, Object> toJson(ManifestState m, WalFacts wal, List<RegionMeta> regions) {
+    static Map<String, Object> toJson(ManifestState m, WalFacts wal, VlogInspector.Report vlog, List<RegionMeta> regions) {
         List<List<FileMeta>> levels = m.levels();
         long sstEntries = levels.stream().flatMap(List::stream).mapToLong(FileMeta::entries).sum();
         Map<String, Object> root = new LinkedHashMap<>();
@@ -94,6 +96,7 @@ final class StatsCommand implements Callable<Integer> {
         w.put("records", wal.records());
         w.put("torn_tail_bytes", wal.tornTailBytes());
         root.put("wal", w);
+        root.put("value_log", VlogCommand.statsJson(vlog));
 
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("total", regions.size());
@@ -109,6 +112,8 @@ final class StatsCommand implements Callable<Integer> {
         Map<String, Object> compaction = (Map<String, Object>) s.get("compaction");
         Map<String, Object> wal = (Map<String, Object>) s.get("wal");
         Map<String, Object> regions = (Map<String, Object>) s.get("regions");
+        Map<String, Object> vlog = (Map<String, Object>) s.get("value_log");
+        Map<String, Object> vlogHead = (Map<String, Object>) vlog.get("head");
         TextTable t = new TextTable()
                 .row("Entries", s.get("entries"), "(sst=" + s.get("sst_entries") + " wal=" + s.get("wal_entries") + ")")
                 .row("LastVersion", s.get("last_version"), "")
@@ -121,6 +126,10 @@ final class StatsCommand implements Callable<Integer> {
                 .row("WAL.ActiveSize", wal.get("active_size"), "bytes")
                 .row("WAL.Bytes", wal.get("bytes"), "bytes")
                 .row("WAL.Records", wal.get("records"), "(torn tail " + wal.get("torn_tail_bytes") + " bytes)")
+                .row("ValueLog.Segments", vlog.get("segments"), "(active=" + vlog.get("active_segment") + " gc_candidates="
+                        + vlog.get("gc_candidates") + " pending_delete=" + vlog.get("pending_delete") + ")")
+                .row("ValueLog.Bytes", vlog.get("bytes"), "bytes (stale " + vlog.get("stale_bytes") + ")")
+                .row("ValueLog.Head", vlogHead.get("segment"), "(offset=" + vlogHead.get("offset") + ")")
                 .row("Regions.Total", regions.get("total"), "(new=" + regions.get("new") + " running=" + regions.get("running")
                         + " removing=" + regions.get("removing") + " tombstone=" + regions.get("tombstone") + ")");
         t.print(out, "");

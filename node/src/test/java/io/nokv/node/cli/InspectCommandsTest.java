@@ -73,7 +73,7 @@ class InspectCommandsTest {
     void manifestJsonAfterFlushes() throws Exception {
         JsonNode m = json("manifest", "--workdir", store.toString(), "--json");
         assertEquals(List.of("manifest_file", "next_file_id", "last_version", "safe_point", "wal_checkpoint", "levels",
-                "metadata_keys"), fields(m));
+                "value_log", "metadata_keys"), fields(m));
         assertTrue(m.get("manifest_file").asText().startsWith("MANIFEST-"));
         assertEquals(150, m.get("last_version").asLong());
         assertTrue(m.get("wal_checkpoint").isIntegralNumber() && m.get("safe_point").isIntegralNumber());
@@ -129,7 +129,7 @@ class InspectCommandsTest {
 
         JsonNode s = json("stats", "--workdir", store.toString(), "--json");
         assertEquals(List.of("entries", "sst_entries", "wal_entries", "last_version", "safe_point", "levels", "compaction",
-                "wal", "regions"), fields(s));
+                "wal", "value_log", "regions"), fields(s));
         assertEquals(153, s.get("entries").asLong());
         assertEquals(150, s.get("sst_entries").asLong());
         assertEquals(3, s.get("wal_entries").asLong());
@@ -168,7 +168,7 @@ class InspectCommandsTest {
     @Test
     void notAStoreIsAOneLineError() throws Exception {
         Files.writeString(dir.resolve("notes.txt"), "hello");
-        for (String cmd : List.of("stats", "manifest")) {
+        for (String cmd : List.of("stats", "manifest", "vlog")) {
             for (Path target : List.of(dir, dir.resolve("missing"))) {
                 CliRun r = CliRun.nokv(cmd, "--workdir", target.toString());
                 assertEquals(1, r.code(), cmd);

@@ -50,7 +50,7 @@ class InspectLiveStoreTest {
             JsonNode manifest = InspectCommandsTest.json("manifest", "--workdir", store.toString(), "--json");
             assertEquals(1, manifest.get("levels").get(0).get("file_count").asInt());
             InspectCommandsTest.assertKey(manifest.get("levels").get(0).get("files").get(0).get("smallest"), "default", "key000");
-            for (List<String> args : List.of(List.of("stats"), List.of("manifest"))) {
+            for (List<String> args : List.of(List.of("stats"), List.of("manifest"), List.of("vlog"))) {
                 CliRun text = CliRun.nokv(args.get(0), "--workdir", store.toString());
                 assertEquals(0, text.code(), text.err());
             }
