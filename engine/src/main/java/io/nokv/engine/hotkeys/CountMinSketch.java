@@ -22,20 +22,32 @@ final class CountMinSketch {
         this.counters = new AtomicIntegerArray(depth * widthPowerOfTwo);
     }
 
-    /** Adds one occurrence of the key with this 64-bit hash and returns its new estimate. */
+    /**
+     * Adds one occurrence of the key with this 64-bit hash and returns its new estimate. Conservative
+     * update: only the counters at the current minimum are raised, which keeps collisions from
+     * inflating estimates (and saves most of the atomic writes).
+     */
     int increment(long hash) {
         int h1 = (int) hash;
         int h2 = (int) (hash >>> 32) | 1;
         int min = Integer.MAX_VALUE;
         for (int row = 0; row < depth; row++) {
-            int slot = row * (mask + 1) + ((h1 + row * h2) & mask);
-            int v = counters.get(slot);
-            if (v < Integer.MAX_VALUE) {
-                v = counters.incrementAndGet(slot);
-            }
-            min = Math.min(min, v);
+            min = Math.min(min, counters.get(slot(row, h1, h2)));
         }
-        return min;
+        if (min == Integer.MAX_VALUE) {
+            return min;
+        }
+        for (int row = 0; row < depth; row++) {
+            int slot = slot(row, h1, h2);
+            if (counters.get(slot) == min) {
+                counters.compareAndSet(slot, min, min + 1);
+            }
+        }
+        return min + 1;
+    }
+
+    private int slot(int row, int h1, int h2) {
+        return row * (mask + 1) + ((h1 + row * h2) & mask);
     }
 
     void halve() {

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * path pays a few nanoseconds and shares no cache line); a sample bumps a {@link CountMinSketch}
  * and, when its estimate reaches the weakest of the tracked candidates, enters a small candidate
  * table (a lock taken only then). Every {@code decaySamples} samples, or once {@code decayNanos}
- * has passed at the next sample, all counts are halved and candidates that fell to zero leave:
+ * has passed (checked every 256 samples), all counts are halved and candidates that fell to zero leave:
  * a key that stops being hot drops out after a few halvings.
  *
  * <p>Reported counts are estimates of operations since heat started to accumulate, decayed:
@@ -78,11 +78,12 @@ public final class HotKeyTracker {
         }
         long hash = hash(cf, key);
         int estimate = sketch.increment(hash);
-        if (estimate >= admissionFloor) {
+        if (estimate > admissionFloor) {
             offer(cf, key, hash, estimate);
         }
         long n = samples.incrementAndGet();
-        if (n % decaySamples == 0 || clock.getAsLong() - lastDecayNanos >= decayNanos) {
+        // the clock is read every 256 samples only: it costs as much as the rest of a sample
+        if (n % decaySamples == 0 || ((n & 255) == 0 && clock.getAsLong() - lastDecayNanos >= decayNanos)) {
             decay();
         }
     }

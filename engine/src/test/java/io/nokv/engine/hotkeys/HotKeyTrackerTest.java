@@ -87,7 +87,9 @@ class HotKeyTrackerTest {
         assertEquals(8, t.top().get(0).count());
         for (int halvings = 0; halvings < 5; halvings++) {
             clock.addAndGet(1_000);
-            t.record(ColumnFamily.DEFAULT, key("b"));
+            for (int i = 0; i < 256; i++) { // the clock is consulted every 256 samples
+                t.record(ColumnFamily.DEFAULT, key("b" + i));
+            }
         }
         assertFalse(names(t.top()).contains("default/a"), names(t.top()).toString());
     }
