@@ -26,6 +26,7 @@ public final class Options {
     private boolean keepVersionsUntilSafePoint = false;
     private int hotKeyTopN = 16;
     private int hotKeySampleEvery = 8;
+    private long statsFileIntervalMs = 10_000;
 
     public static Options at(Path dir) {
         return new Options().dir(dir);
@@ -44,6 +45,9 @@ public final class Options {
         positive("targetFileBytes", targetFileBytes);
         positive("compactionThreads", compactionThreads);
         positive("hotKeySampleEvery", hotKeySampleEvery);
+        if (statsFileIntervalMs < 0) {
+            throw new IllegalArgumentException("Options.statsFileIntervalMs must be >= 0, got " + statsFileIntervalMs);
+        }
         if (hotKeyTopN < 0) {
             throw new IllegalArgumentException("Options.hotKeyTopN must be >= 0, got " + hotKeyTopN);
         }
@@ -142,4 +146,8 @@ public final class Options {
     /** Hot-key tracking samples one op in this many (1 = every op; more = cheaper, coarser). */
     public int hotKeySampleEvery() { return hotKeySampleEvery; }
     public Options hotKeySampleEvery(int v) { hotKeySampleEvery = v; return this; }
+
+    /** How often the store rewrites its {@code STATS} file for offline tools (also at close); 0 = never. */
+    public long statsFileIntervalMs() { return statsFileIntervalMs; }
+    public Options statsFileIntervalMs(long v) { statsFileIntervalMs = v; return this; }
 }

@@ -51,6 +51,7 @@ public final class DbImpl implements DB {
     final ReadCounters readCounters = new ReadCounters();
     final LiveSnapshots snapshots = new LiveSnapshots();
     final KeyActivity activity;
+    private StatsFileWriter statsFile;
     final AtomicLong nextFileId;
     /** Serialises manifest edits with the version installs they describe. */
     final Object manifestLock = new Object();
@@ -85,6 +86,7 @@ public final class DbImpl implements DB {
 
     void start() {
         background.start();
+        statsFile = new StatsFileWriter(dir, options.statsFileIntervalMs(), this::snapshot);
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -328,6 +330,11 @@ public final class DbImpl implements DB {
     @Override
     public StatsSnapshot stats() {
         checkOpen();
+        return snapshot();
+    }
+
+    /** The stats without the open check: the STATS file writer takes a last one while closing. */
+    private StatsSnapshot snapshot() {
         MemtableView mv = view;
         Version v = versions.acquire();
         try {
@@ -455,6 +462,9 @@ public final class DbImpl implements DB {
         }
         List<Throwable> failures = new ArrayList<>();
         run(failures, background::stop);
+        if (statsFile != null) {
+            run(failures, statsFile::close);
+        }
         run(failures, () -> {
             wal.sync();
             wal.close();

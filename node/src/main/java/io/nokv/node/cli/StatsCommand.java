@@ -44,11 +44,14 @@ final class StatsCommand implements Callable<Integer> {
         WalFacts wal = WalFacts.read(workdir, m.walCheckpoint());
         VlogInspector.Report vlog = VlogInspector.read(workdir);
         Map<String, Object> stats = toJson(m, wal, vlog, RegionCatalog.readOffline(workdir));
+        Map<String, Object> live = LiveStats.read(workdir, System.currentTimeMillis());
+        stats.put("live", live);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Cli.json(stats));
         } else {
             printText(stats, out);
+            LiveStats.printText(live, out);
         }
         return 0;
     }

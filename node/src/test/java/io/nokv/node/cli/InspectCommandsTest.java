@@ -129,7 +129,7 @@ class InspectCommandsTest {
 
         JsonNode s = json("stats", "--workdir", store.toString(), "--json");
         assertEquals(List.of("entries", "sst_entries", "wal_entries", "last_version", "safe_point", "levels", "compaction",
-                "wal", "value_log", "regions"), fields(s));
+                "wal", "value_log", "regions", "live"), fields(s));
         assertEquals(153, s.get("entries").asLong());
         assertEquals(150, s.get("sst_entries").asLong());
         assertEquals(3, s.get("wal_entries").asLong());
@@ -145,11 +145,55 @@ class InspectCommandsTest {
         assertEquals(List.of("total", "new", "running", "removing", "tombstone"), fields(s.get("regions")));
         assertEquals(0, s.get("regions").get("total").asInt());
 
+        JsonNode live = s.get("live");
+        assertEquals(List.of("written_at", "age_seconds", "pid", "stats"), fields(live));
+        assertTrue(live.get("written_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), live.toString());
+        assertTrue(live.get("age_seconds").asLong() < 600);
+        assertEquals(ProcessHandle.current().pid(), live.get("pid").asLong(), "the store was closed by this JVM");
+        JsonNode liveStats = live.get("stats");
+        assertEquals(3, liveStats.get("column_families").size());
+        assertEquals(List.of("cf", "reads", "writes", "bytes_read", "bytes_written"), fields(liveStats.get("column_families").get(0)));
+        assertEquals("default", liveStats.get("column_families").get(0).get("cf").asText());
+        assertEquals(2, liveStats.get("column_families").get(0).get("writes").asLong(), "this session's default-cf writes");
+        assertEquals(1, liveStats.get("column_families").get(1).get("writes").asLong());
+        assertTrue(liveStats.get("block_cache_hits").isIntegralNumber() && liveStats.get("write_stalls").isIntegralNumber());
+        assertTrue(liveStats.get("hot_read_keys").isArray() && liveStats.get("hot_write_keys").isArray());
+
         CliRun text = CliRun.nokv("stats", "--workdir", store.toString());
         assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("Live figures \\(STATS written .*Z, \\d+ s ago by pid \\d+\\):")), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches(" +default +0 +2 +0 +\\d+")), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches(" +BlockCache\\.HitRate +\\d\\.\\d\\d +\\(hits=\\d+ misses=\\d+\\)")), text.out());
         assertTrue(text.out().lines().anyMatch(l -> l.matches("Entries +153 +\\(sst=150 wal=3\\)")), text.out());
         assertTrue(text.out().lines().anyMatch(l -> l.matches("WAL\\.Records +3 .*")), text.out());
         assertTrue(text.out().lines().anyMatch(l -> l.matches(" +L0 +0 +0 +0 +0 +0\\.00")), text.out());
+    }
+
+    @Test
+    void hotKeysOfTheLastSessionAndNoStatsFile() throws Exception {
+        try (DB db = NoKV.open(Options.at(store).hotKeySampleEvery(1))) {
+            for (int i = 0; i < 30; i++) {
+                db.get("hot-key".getBytes());
+                db.get(key("a", i));
+                db.put(ColumnFamily.LOCK, new byte[] {(byte) 0xff, 1}, 10 + i, "v".getBytes());
+            }
+        }
+        JsonNode live = json("stats", "--workdir", store.toString(), "--json").get("live").get("stats");
+        JsonNode hotRead = live.get("hot_read_keys").get(0);
+        assertEquals(List.of("cf", "key", "count"), fields(hotRead));
+        assertEquals("default", hotRead.get("cf").asText());
+        assertEquals("hot-key", hotRead.get("key").asText());
+        assertEquals(30, hotRead.get("count").asLong());
+        assertEquals("hex:ff01", live.get("hot_write_keys").get(0).get("key").asText());
+        CliRun text = CliRun.nokv("stats", "--workdir", store.toString());
+        assertTrue(text.out().contains("HotKeys.Read:\n  - default:\"hot-key\"  count=30\n"), text.out());
+        assertTrue(text.out().contains("HotKeys.Write:\n  - lock:\"hex:ff01\"  count=30\n"), text.out());
+
+        Path quiet = dir.resolve("quiet");
+        NoKV.open(Options.at(quiet).statsFileIntervalMs(0)).close();
+        assertTrue(json("stats", "--workdir", quiet.toString(), "--json").get("live").isNull());
+        assertTrue(CliRun.nokv("stats", "--workdir", quiet.toString()).out()
+                .contains("Live figures: (none: the store has not written STATS)"));
     }
 
     @Test
