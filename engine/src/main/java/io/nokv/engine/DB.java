@@ -19,7 +19,12 @@ public interface DB extends AutoCloseable {
 
     void put(ColumnFamily cf, byte[] key, byte[] value);
 
-    /** @return the newest value, or null when absent or deleted. */
+    /** A put that reads as absent once {@code ttl} has passed ({@code Options.clock}); compaction then removes it. */
+    default void put(ColumnFamily cf, byte[] key, byte[] value, java.time.Duration ttl) {
+        write(new WriteBatch().put(cf, key, value, ttl));
+    }
+
+    /** @return the newest value, or null when absent, deleted or expired. */
     byte[] get(byte[] key);
 
     byte[] get(ColumnFamily cf, byte[] key);
@@ -94,6 +99,15 @@ public interface DB extends AutoCloseable {
     long lastVersion();
 
     StatsSnapshot stats();
+
+    /**
+     * Runs one value-log GC pass now (background GC also runs by itself, rate-limited): deletes
+     * emptied segments no reader can reach any more, then rewrites the live values of the
+     * segment with the highest stale ratio at or above {@code Options.vlogGcThreshold}.
+     */
+    default io.nokv.engine.vlog.GcResult runValueLogGc() {
+        throw new UnsupportedOperationException(getClass().getName() + " has no value log");
+    }
 
     // ---- store metadata (kept in the manifest; the node's region catalog lives here) ----------
 

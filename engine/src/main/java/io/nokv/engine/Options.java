@@ -1,6 +1,9 @@
 package io.nokv.engine;
 
+import io.nokv.engine.vlog.VlogFormat;
+
 import java.nio.file.Path;
+import java.time.Clock;
 
 /** Settings for one store. Defaults follow RocksDB's where the two have the same knob. */
 public final class Options {
@@ -24,6 +27,11 @@ public final class Options {
     private int maxLevels = 7;
     private int compactionThreads = 1;
     private boolean keepVersionsUntilSafePoint = false;
+    private int valueThreshold = 4 << 10;
+    private long vlogSegmentBytes = 128L << 20;
+    private double vlogGcThreshold = 0.5;
+    private long vlogGcIntervalMillis = 30_000;
+    private Clock clock = Clock.systemUTC();
     private int hotKeyTopN = 16;
     private int hotKeySampleEvery = 8;
     private long statsFileIntervalMs = 10_000;
@@ -44,6 +52,20 @@ public final class Options {
         positive("levelBaseBytes", levelBaseBytes);
         positive("targetFileBytes", targetFileBytes);
         positive("compactionThreads", compactionThreads);
+        positive("valueThreshold", valueThreshold);
+        positive("vlogSegmentBytes", vlogSegmentBytes);
+        if (vlogSegmentBytes > VlogFormat.MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("Options.vlogSegmentBytes must be <= " + VlogFormat.MAX_SEGMENT_BYTES + ", got " + vlogSegmentBytes);
+        }
+        if (!(vlogGcThreshold > 0 && vlogGcThreshold <= 1)) {
+            throw new IllegalArgumentException("Options.vlogGcThreshold must be in (0, 1], got " + vlogGcThreshold);
+        }
+        if (vlogGcIntervalMillis < 0) {
+            throw new IllegalArgumentException("Options.vlogGcIntervalMillis must be >= 0, got " + vlogGcIntervalMillis);
+        }
+        if (clock == null) {
+            throw new IllegalArgumentException("Options.clock is not set");
+        }
         positive("hotKeySampleEvery", hotKeySampleEvery);
         if (statsFileIntervalMs < 0) {
             throw new IllegalArgumentException("Options.statsFileIntervalMs must be >= 0, got " + statsFileIntervalMs);
@@ -138,6 +160,30 @@ public final class Options {
      */
     public boolean keepVersionsUntilSafePoint() { return keepVersionsUntilSafePoint; }
     public Options keepVersionsUntilSafePoint(boolean v) { keepVersionsUntilSafePoint = v; return this; }
+
+    /** Values of at least this many bytes go to the value log; the LSM keeps a 16-byte pointer. */
+    public int valueThreshold() { return valueThreshold; }
+    public Options valueThreshold(int v) { valueThreshold = v; return this; }
+
+    /**
+     * A value-log segment is sealed once the next record would take it past this. 128 MiB: the
+     * unit of GC work (one rewrite moves at most half of it at the default threshold) and of
+     * recovery's tail check, while a 1 TB log stays at ~8000 files.
+     */
+    public long vlogSegmentBytes() { return vlogSegmentBytes; }
+    public Options vlogSegmentBytes(long v) { vlogSegmentBytes = v; return this; }
+
+    /** GC rewrites a sealed segment once at least this share of its bytes is stale. */
+    public double vlogGcThreshold() { return vlogGcThreshold; }
+    public Options vlogGcThreshold(double v) { vlogGcThreshold = v; return this; }
+
+    /** Background value-log GC rewrites at most one segment per this interval; 0 turns it off (manual GC still works). */
+    public long vlogGcIntervalMillis() { return vlogGcIntervalMillis; }
+    public Options vlogGcIntervalMillis(long v) { vlogGcIntervalMillis = v; return this; }
+
+    /** Time source for TTL expiry (tests use a controllable clock). */
+    public Clock clock() { return clock; }
+    public Options clock(Clock v) { clock = v; return this; }
 
     /** Hot keys reported per kind (reads, writes) in {@link StatsSnapshot}; 0 turns hot-key tracking off. */
     public int hotKeyTopN() { return hotKeyTopN; }

@@ -1,6 +1,7 @@
 package io.nokv.engine;
 
 import java.util.List;
+import java.util.Map;
 
 /** A point-in-time copy of the engine's counters; {@code nokv stats} prints it. */
 public record StatsSnapshot(
@@ -28,11 +29,22 @@ public record StatsSnapshot(
         long bloomNegatives,
         int walSegments,
         long walBytes,
+        ValueLogStats vlog,
         List<ColumnFamilyStats> columnFamilies,
         List<HotKey> hotReadKeys,
         List<HotKey> hotWriteKeys) {
 
     public record LevelStats(int level, int files, long bytes, double score) {
+    }
+
+    /**
+     * The value log: segment files and their bytes, stale bytes known from discard statistics,
+     * the active segment and its size, GC counters since open, the stale ratio of every segment
+     * and the segments GC emptied that wait for their last reader before deletion.
+     */
+    public record ValueLogStats(int segments, long totalBytes, long staleBytes, long headSegment, long headOffset,
+                                long gcRuns, long gcBytesReclaimed, long gcSegmentsDeleted, long gcValuesMoved,
+                                Map<Long, Double> staleRatios, List<Long> pendingDelete) {
     }
 
     /** Point reads and the writes callers issued in one column family since open; bytes are key + value. */

@@ -1,5 +1,6 @@
 package io.nokv.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,8 +8,15 @@ import java.util.List;
 /** Writes applied together: all or none, also across a crash. Not thread-safe. */
 public final class WriteBatch {
 
-    /** One mutation. {@code version} is {@link #UNVERSIONED} for plain writes (the store assigns it). */
-    public record Op(ColumnFamily cf, byte[] key, long version, byte[] value, boolean delete) {
+    /**
+     * One mutation. {@code version} is {@link #UNVERSIONED} for plain writes (the store assigns it);
+     * {@code ttlMillis} is 0 for values that never expire, else the entry expires that long after
+     * the store applies it (by {@code Options.clock}).
+     */
+    public record Op(ColumnFamily cf, byte[] key, long version, byte[] value, boolean delete, long ttlMillis) {
+        public Op(ColumnFamily cf, byte[] key, long version, byte[] value, boolean delete) {
+            this(cf, key, version, value, delete, 0);
+        }
     }
 
     public static final long UNVERSIONED = -1;
@@ -27,6 +35,23 @@ public final class WriteBatch {
     public WriteBatch put(ColumnFamily cf, byte[] key, long version, byte[] value) {
         checkVersion(version);
         return add(new Op(cf, key, version, value, false));
+    }
+
+    /** A put that reads as absent once {@code ttl} has passed (and is then removed by compaction). */
+    public WriteBatch put(ColumnFamily cf, byte[] key, byte[] value, Duration ttl) {
+        return add(new Op(cf, key, UNVERSIONED, value, false, ttlMillis(ttl)));
+    }
+
+    public WriteBatch put(ColumnFamily cf, byte[] key, long version, byte[] value, Duration ttl) {
+        checkVersion(version);
+        return add(new Op(cf, key, version, value, false, ttlMillis(ttl)));
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        }
+        return Math.max(1, ttl.toMillis());
     }
 
     public WriteBatch delete(byte[] key) {

@@ -10,6 +10,7 @@ import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.sst.SstOptions;
 import io.nokv.engine.sst.SstProperties;
 import io.nokv.engine.sst.SstWriter;
+import io.nokv.engine.vlog.VlogFormat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,11 @@ public final class CompactionJob {
     private long writerFileId;
     private long versionsDropped;
     private long tombstonesDropped;
+    private long expiredDropped;
+    /** TTL: entries whose expiry is at or before this become tombstones; 0 = no clock given. */
+    private long nowMillis;
+    /** Value-log segment → bytes of the records whose pointers this job dropped. */
+    private final java.util.TreeMap<Long, Long> vlogDiscarded = new java.util.TreeMap<>();
 
     /** The lookup prefix of the previous merged entry; reused buffer, so the loop allocates nothing. */
     private byte[] previousPrefix = new byte[64];
@@ -69,6 +75,33 @@ public final class CompactionJob {
         this.sstOptions = sstOptions;
         this.targetFileBytes = targetFileBytes;
         this.gcHorizon = gcHorizon;
+    }
+
+    /**
+     * Turns on TTL expiry: an entry expired at {@code nowMillis} is written as a tombstone (so it
+     * still hides older versions, and the GC rule drops it where it drops tombstones).
+     */
+    public CompactionJob expireAt(long nowMillis) {
+        this.nowMillis = nowMillis;
+        return this;
+    }
+
+    /** Per value-log segment, the record bytes whose last pointer this job dropped (or expired). */
+    public java.util.Map<Long, Long> vlogDiscarded() {
+        return java.util.Collections.unmodifiableMap(vlogDiscarded);
+    }
+
+    /** Entries this job found expired (written as tombstones or dropped). */
+    public long expiredEntries() {
+        return expiredDropped;
+    }
+
+    private void discard(byte[] entryValue) {
+        if (EntryValue.isPointer(entryValue)) {
+            int off = EntryValue.payloadOffset(entryValue);
+            vlogDiscarded.merge(VlogFormat.pointerSegment(entryValue, off),
+                    (long) VlogFormat.pointerRecordLength(entryValue, off), Long::sum);
+        }
     }
 
     /** Runs the merge once; the returned outputs are finished, synced and not yet in the manifest. */
@@ -100,6 +133,11 @@ public final class CompactionJob {
             }
             byte[] key = merged.key();
             byte[] value = merged.value();
+            if (nowMillis > 0 && EntryValue.isExpired(value, nowMillis)) {
+                discard(value);
+                expiredDropped++;
+                value = EntryValue.tombstone();
+            }
             boolean newUserKey = !sameAsPreviousPrefix(key);
             if (newUserKey) {
                 rememberPrefix(key);
@@ -108,6 +146,7 @@ public final class CompactionJob {
             if (InternalKey.version(key) <= gcHorizon) {
                 if (keptAtOrBelowHorizon) {
                     versionsDropped++;
+                    discard(value);
                     continue;
                 }
                 // Whatever happens to this version, every older one of the key is now hidden.

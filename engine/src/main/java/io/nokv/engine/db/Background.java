@@ -11,6 +11,8 @@ import io.nokv.engine.memtable.Memtable;
 import io.nokv.engine.sst.SstOptions;
 import io.nokv.engine.version.TableFile;
 import io.nokv.engine.version.Version;
+import io.nokv.engine.vlog.VlogFormat;
+import io.nokv.engine.vlog.VlogMetadata;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -150,6 +152,12 @@ final class Background {
             edit.walCheckpoint(mem.endWalSegment())
                     .nextFileId(db.nextFileId.get())
                     .lastVersion(Math.max(db.visibleVersion(), mem.maxVersion()));
+            if (mem.vlogEndSegment() >= 0) {
+                // The WAL records that named these values go away with this edit: the values must
+                // be durable first. Replay then only has to check the vlog from this head on.
+                db.vlog.sync();
+                edit.putMeta(VlogFormat.META_HEAD, VlogMetadata.encodeHead(mem.vlogEndSegment(), mem.vlogEndOffset()));
+            }
             try {
                 db.manifest.apply(edit);
             } catch (RuntimeException e) {
@@ -238,7 +246,7 @@ final class Background {
                 return db.versions.iterator(meta);
             };
             CompactionJob job = new CompactionJob(task, opener, db.dir, db.nextFileId::getAndIncrement,
-                    sstOptions, db.options.targetFileBytes(), db.gcHorizon());
+                    sstOptions, db.options.targetFileBytes(), db.gcHorizon()).expireAt(db.options.clock().millis());
             CompactionResult result = job.run();
             List<FileMeta> written = result.outputs();
             for (FileMeta m : written) {
@@ -259,7 +267,17 @@ final class Background {
                     edit.addFile(m);
                 }
                 edit.nextFileId(db.nextFileId.get());
+                // Discard statistics change in the same edit as the files: a crash can neither
+                // lose nor double-count them.
+                java.util.TreeMap<Long, Long> discard = job.vlogDiscarded().isEmpty() ? null : db.mergedDiscard(job.vlogDiscarded());
+                if (discard != null) {
+                    edit.putMeta(VlogFormat.META_DISCARD, VlogMetadata.encodeDiscard(discard));
+                }
                 db.manifest.apply(edit);
+                if (discard != null) {
+                    db.vlogDiscard.clear();
+                    db.vlogDiscard.putAll(discard);
+                }
                 db.versions.install(outputs, deleted);
                 outputs.clear();
             }

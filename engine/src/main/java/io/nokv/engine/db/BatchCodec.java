@@ -5,16 +5,18 @@ import io.nokv.engine.NoKVException;
 /**
  * The WAL payload of one write batch: {@code [varint count]} then per op
  * {@code [cf][kind][version: 8 bytes][varint key length][key]} and, for values,
- * {@code [varint value length][value]}. Versions are stored as assigned, so replay rebuilds
- * exactly the entries the memtable held.
+ * {@code [varint value length][value]}. Kind {@link #KIND_ENTRY} carries a whole entry value
+ * instead of a user value (a value-log pointer, or a value with an expiry). Versions are stored as
+ * assigned, so replay rebuilds exactly the entries the memtable held.
  */
 final class BatchCodec {
     static final byte KIND_PUT = 0;
     static final byte KIND_DELETE = 1;
+    static final byte KIND_ENTRY = 2;
 
-    /** Receives each op of a decoded payload. */
+    /** Receives each op of a decoded payload; {@code value} is null for deletes, an entry value for KIND_ENTRY. */
     interface OpSink {
-        void op(int cfId, byte[] key, long version, boolean delete, byte[] value);
+        void op(int cfId, byte[] key, long version, byte kind, byte[] value);
     }
 
     private BatchCodec() {
@@ -36,8 +38,12 @@ final class BatchCodec {
 
     /** Appends one op; returns the new write position. */
     static int putOp(byte[] buf, int pos, int cfId, byte[] key, long version, byte[] valueOrNull) {
+        return putOp(buf, pos, cfId, valueOrNull == null ? KIND_DELETE : KIND_PUT, key, version, valueOrNull);
+    }
+
+    static int putOp(byte[] buf, int pos, int cfId, byte kind, byte[] key, long version, byte[] valueOrNull) {
         buf[pos++] = (byte) cfId;
-        buf[pos++] = valueOrNull == null ? KIND_DELETE : KIND_PUT;
+        buf[pos++] = kind;
         for (int i = 56; i >= 0; i -= 8) {
             buf[pos++] = (byte) (version >>> i);
         }
@@ -74,12 +80,15 @@ final class BatchCodec {
             }
             byte[] key = readBytes(payload, pos);
             byte[] value = null;
-            if (kind == KIND_PUT) {
+            if (kind == KIND_PUT || kind == KIND_ENTRY) {
                 value = readBytes(payload, pos);
+                if (kind == KIND_ENTRY && value.length == 0) {
+                    throw new NoKVException("WAL batch record has an empty entry value at payload offset " + pos[0]);
+                }
             } else if (kind != KIND_DELETE) {
                 throw new NoKVException("WAL batch record has unknown op kind " + kind + " at payload offset " + (pos[0] - 1));
             }
-            sink.op(cf, key, version, kind == KIND_DELETE, value);
+            sink.op(cf, key, version, kind, value);
         }
         if (pos[0] != payload.length) {
             throw new NoKVException("WAL batch record has " + (payload.length - pos[0]) + " trailing bytes");

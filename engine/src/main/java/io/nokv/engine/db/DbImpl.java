@@ -24,7 +24,18 @@ import io.nokv.engine.version.Version;
 import io.nokv.engine.version.VersionSet;
 import io.nokv.engine.wal.Wal;
 
+import io.nokv.engine.vlog.GcResult;
+import io.nokv.engine.vlog.ReaderEpochs;
+import io.nokv.engine.vlog.SegmentGoneException;
+import io.nokv.engine.vlog.ValueLog;
+import io.nokv.engine.vlog.VlogFormat;
+import io.nokv.engine.vlog.VlogMetadata;
+
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +55,15 @@ public final class DbImpl implements DB {
     final AutoCloseable dirLock;
     final Manifest manifest;
     final Wal wal;
+    final ValueLog vlog;
     final VersionSet versions;
+    /** Iterators enter with an epoch; GC deletes an emptied segment once no earlier iterator is open. */
+    final ReaderEpochs vlogReaders = new ReaderEpochs();
+    /** Segment → stale bytes; guarded by manifestLock (persisted in the same edits that change it). */
+    final TreeMap<Long, Long> vlogDiscard;
+    /** Segments GC emptied, not yet deleted; guarded by manifestLock. */
+    final TreeSet<Long> vlogPendingDelete = new TreeSet<>();
+    final VlogGc vlogGc;
     final BlockCache blockCache;
     final CompactionPicker picker;
     final EngineCounters counters = new EngineCounters();
@@ -66,9 +85,12 @@ public final class DbImpl implements DB {
     private volatile boolean closed;
     volatile Throwable backgroundError;
 
-    DbImpl(Options options, AutoCloseable dirLock, Manifest manifest, Wal wal, VersionSet versions, BlockCache blockCache,
-           Memtable recovered, long lastVersion, long nextFileId) {
+    DbImpl(Options options, AutoCloseable dirLock, Manifest manifest, Wal wal, ValueLog vlog, VersionSet versions,
+           BlockCache blockCache, Memtable recovered, long lastVersion, long nextFileId) {
         this.options = options;
+        this.vlog = vlog;
+        this.vlogDiscard = VlogMetadata.discard(manifest.current().metadata());
+        this.vlogPendingDelete.addAll(VlogMetadata.pendingDelete(manifest.current().metadata()));
         this.dir = options.dir();
         this.dirLock = dirLock;
         this.manifest = manifest;
@@ -82,10 +104,12 @@ public final class DbImpl implements DB {
         this.writePath = new WritePath(this, lastVersion);
         this.safePoint = manifest.current().safePoint();
         this.background = new Background(this);
+        this.vlogGc = new VlogGc(this);
     }
 
     void start() {
         background.start();
+        vlogGc.start();
         statsFile = new StatsFileWriter(dir, options.statsFileIntervalMs(), this::snapshot);
     }
 
@@ -156,6 +180,11 @@ public final class DbImpl implements DB {
         return w.assignedVersion;
     }
 
+    /** GC: one synced write group that moves the still-live values (the leader decides each outcome). */
+    void writeRelocations(List<Relocation> relocations) {
+        writePath.write(Writer.relocation(relocations));
+    }
+
     @Override
     public Transactions transactions() {
         return transactions;
@@ -212,7 +241,43 @@ public final class DbImpl implements DB {
         if (readVersion < 0) {
             return null;
         }
-        byte[] lookup = InternalKey.encode(cf, key, Math.min(readVersion, Long.MAX_VALUE - 1));
+        for (int attempt = 0; ; attempt++) {
+            RawEntry raw = lookup(cf.id(), key, readVersion);
+            if (raw == null) {
+                return null;
+            }
+            byte[] entry = raw.entry();
+            if (entry[0] == EntryValue.KIND_VALUE) {
+                return new VersionedValue(raw.version(), EntryValue.payload(entry));
+            }
+            if (EntryValue.isDead(entry, EntryValue.hasExpiry(entry) ? options.clock().millis() : 0)) {
+                return null;
+            }
+            try {
+                return new VersionedValue(raw.version(), resolve(entry));
+            } catch (SegmentGoneException e) {
+                // GC moved the value and switched the pointer after we read it: look again.
+                if (attempt >= 8) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The user value of a live entry: inline, or read from the value log. */
+    byte[] resolve(byte[] entry) {
+        if (EntryValue.isPointer(entry)) {
+            return vlog.read(entry, EntryValue.payloadOffset(entry));
+        }
+        return EntryValue.payload(entry);
+    }
+
+    /** The newest entry (tombstones and expired ones included) of the key at or below readVersion, or null. */
+    record RawEntry(long version, byte[] entry) {
+    }
+
+    RawEntry lookup(int cfId, byte[] key, long readVersion) {
+        byte[] lookup = InternalKey.encode(ColumnFamily.fromId(cfId), key, Math.min(readVersion, Long.MAX_VALUE - 1));
         MemtableView mv = view;
         Memtable bestMem = null;
         int bestHandle = 0;
@@ -246,15 +311,45 @@ public final class DbImpl implements DB {
                 version.unref();
             }
             if (fe != null) {
-                byte[] entry = fe.value();
-                return EntryValue.isTombstone(entry) ? null
-                        : new VersionedValue(InternalKey.version(fe.key()), EntryValue.payload(entry));
+                return new RawEntry(InternalKey.version(fe.key()), fe.value());
             }
         }
-        if (bestMem == null || bestMem.isTombstone(bestHandle)) {
-            return null;
+        return bestMem == null ? null : new RawEntry(bestVersion, bestMem.entry(bestHandle));
+    }
+
+    /**
+     * Leader only (no write interleaves): may GC move this value? It must still be what the LSM
+     * holds for its key and version, and readable by someone: the newest version, above the GC
+     * horizon, or the newest at or below it. A moved copy must never outlive a newer tombstone
+     * (or expired entry) that compaction may drop together with the original, so a value hidden
+     * by one is either garbage (it is at or below the horizon) or pins its segment for now.
+     */
+    Relocation.Outcome relocationOutcome(Relocation r) {
+        RawEntry at = lookup(r.cf, r.key, r.version);
+        if (at == null || at.version() != r.version || !EntryValue.isPointer(at.entry())) {
+            return Relocation.Outcome.DEAD;
         }
-        return new VersionedValue(bestVersion, bestMem.payload(bestHandle));
+        byte[] e = at.entry();
+        int off = EntryValue.payloadOffset(e);
+        if (VlogFormat.pointerSegment(e, off) != r.segment || VlogFormat.pointerOffset(e, off) != r.offset) {
+            return Relocation.Outcome.DEAD;
+        }
+        long now = options.clock().millis();
+        if (EntryValue.isExpired(e, now)) {
+            return Relocation.Outcome.DEAD;
+        }
+        RawEntry newest = lookup(r.cf, r.key, Long.MAX_VALUE);
+        if (newest.version() == r.version) {
+            return Relocation.Outcome.MOVED;
+        }
+        long horizon = gcHorizon();
+        if (r.version <= horizon) {
+            RawEntry atHorizon = lookup(r.cf, r.key, horizon);
+            if (atHorizon == null || atHorizon.version() != r.version) {
+                return Relocation.Outcome.DEAD; // an older version nobody may read any more
+            }
+        }
+        return EntryValue.isDead(newest.entry(), now) ? Relocation.Outcome.PINNED : Relocation.Outcome.MOVED;
     }
 
     @Override
@@ -262,12 +357,14 @@ public final class DbImpl implements DB {
         checkOpen();
         long readVersion = iteratorOptions.readVersion() == Long.MAX_VALUE
                 ? writePath.visibleVersion() : iteratorOptions.readVersion();
+        long epoch = vlogReaders.enter();
         MemtableView mv = view;
         Version version = versions.acquire();
         snapshots.register(readVersion);
-        return new DbIteratorImpl(iteratorOptions, readVersion, mv, version, () -> {
+        return new DbIteratorImpl(iteratorOptions, readVersion, mv, version, this::resolve, options.clock().millis(), () -> {
             snapshots.unregister(readVersion);
             version.unref();
+            vlogReaders.exit(epoch);
         });
     }
 
@@ -382,12 +479,50 @@ public final class DbImpl implements DB {
                     readCounters.bloomNegatives(),
                     wal.segmentCount(),
                     wal.totalBytes(),
+                    vlogStats(),
                     activity.columnFamilies(),
                     activity.hotReadKeys(),
                     activity.hotWriteKeys());
         } finally {
             v.unref();
         }
+    }
+
+    StatsSnapshot.ValueLogStats vlogStats() {
+        TreeMap<Long, Long> sizes = vlog.segmentSizes();
+        TreeMap<Long, Long> discard;
+        Set<Long> pending;
+        synchronized (manifestLock) {
+            discard = new TreeMap<>(vlogDiscard);
+            pending = Set.copyOf(vlogPendingDelete);
+        }
+        Map<Long, Double> ratios = new TreeMap<>();
+        long total = 0;
+        long stale = 0;
+        for (Map.Entry<Long, Long> e : sizes.entrySet()) {
+            long records = Math.max(0, e.getValue() - VlogFormat.SEGMENT_HEADER_BYTES);
+            long s = Math.min(records, discard.getOrDefault(e.getKey(), 0L));
+            ratios.put(e.getKey(), records == 0 ? 0 : (double) s / records);
+            total += e.getValue();
+            stale += s;
+        }
+        return new StatsSnapshot.ValueLogStats(sizes.size(), total, stale, vlog.activeSegment(), vlog.activeOffset(),
+                vlogGc.runs(), vlogGc.bytesReclaimed(), vlogGc.segmentsDeleted(), vlogGc.valuesMoved(),
+                Collections.unmodifiableMap(ratios), List.copyOf(pending));
+    }
+
+    /** Caller holds manifestLock: the discard map plus {@code added}, for segments that still exist and are not emptied. */
+    TreeMap<Long, Long> mergedDiscard(Map<Long, Long> added) {
+        TreeMap<Long, Long> out = new TreeMap<>(vlogDiscard);
+        added.forEach((seg, bytes) -> out.merge(seg, bytes, Long::sum));
+        out.keySet().removeIf(seg -> !vlog.hasSegment(seg) || vlogPendingDelete.contains(seg));
+        return out;
+    }
+
+    @Override
+    public GcResult runValueLogGc() {
+        checkOpen();
+        return vlogGc.runOnce();
     }
 
     // ---- metadata -------------------------------------------------------------------------------
@@ -461,6 +596,7 @@ public final class DbImpl implements DB {
             bg.notifyAll();
         }
         List<Throwable> failures = new ArrayList<>();
+        run(failures, vlogGc::stop);
         run(failures, background::stop);
         if (statsFile != null) {
             run(failures, statsFile::close);
@@ -470,6 +606,7 @@ public final class DbImpl implements DB {
             wal.close();
         });
         run(failures, versions::close);
+        run(failures, vlog::close);
         run(failures, manifest::close);
         run(failures, () -> {
             try {

@@ -33,6 +33,10 @@ final class DbIteratorImpl implements DbIterator {
     private final byte[] upper;
     private final byte[] prefix;
     private final Runnable onClose;
+    /** Entry value → user value (reads value-log pointers). */
+    private final java.util.function.UnaryOperator<byte[]> resolver;
+    /** Expiry is judged once, at creation, so the iterator is a consistent snapshot. */
+    private final long nowMillis;
 
     private boolean forward = true;
     private boolean valid;
@@ -40,7 +44,10 @@ final class DbIteratorImpl implements DbIterator {
     private byte[] currentValue; // entry value
     private boolean closed;
 
-    DbIteratorImpl(IteratorOptions o, long readVersion, MemtableView memtables, Version version, Runnable onClose) {
+    DbIteratorImpl(IteratorOptions o, long readVersion, MemtableView memtables, Version version,
+                   java.util.function.UnaryOperator<byte[]> resolver, long nowMillis, Runnable onClose) {
+        this.resolver = resolver;
+        this.nowMillis = nowMillis;
         this.cf = o.columnFamily().id();
         this.readVersion = readVersion;
         this.allVersions = o.allVersions();
@@ -146,7 +153,7 @@ final class DbIteratorImpl implements DbIterator {
     @Override
     public byte[] value() {
         checkValid();
-        return EntryValue.payload(currentValue);
+        return resolver.apply(currentValue);
     }
 
     @Override
@@ -184,7 +191,7 @@ final class DbIteratorImpl implements DbIterator {
                 continue;
             }
             byte[] v = merged.value();
-            if (EntryValue.isTombstone(v)) {
+            if (EntryValue.isDead(v, nowMillis)) {
                 if (allVersions) {
                     merged.next();
                 } else {
@@ -223,7 +230,7 @@ final class DbIteratorImpl implements DbIterator {
             }
             if (allVersions) {
                 byte[] v = merged.value();
-                if (InternalKey.version(k) <= readVersion && !EntryValue.isTombstone(v)) {
+                if (InternalKey.version(k) <= readVersion && !EntryValue.isDead(v, nowMillis)) {
                     currentKey = k;
                     currentValue = v;
                     valid = true;
@@ -245,7 +252,7 @@ final class DbIteratorImpl implements DbIterator {
                 }
                 merged.prev();
             }
-            if (bestKey != null && !EntryValue.isTombstone(bestValue)) {
+            if (bestKey != null && !EntryValue.isDead(bestValue, nowMillis)) {
                 currentKey = bestKey;
                 currentValue = bestValue;
                 valid = true;

@@ -24,6 +24,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
+import io.nokv.engine.key.EntryValue;
+import io.nokv.engine.vlog.ValueLog;
+import io.nokv.engine.vlog.VlogFormat;
+import io.nokv.engine.vlog.VlogMetadata;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,6 +68,19 @@ public final class StoreOpener {
             opened.add(versions);
             versions.load(state.levels());
 
+            long[] head = VlogMetadata.head(state.metadata());
+            ValueLog vlog = ValueLog.open(dir, options.vlogSegmentBytes(), head[0], head[1],
+                    VlogMetadata.pendingDelete(state.metadata()));
+            opened.add(vlog);
+            if (!vlog.recovery().deletedPending().isEmpty()) {
+                // Deleted above (a crash came between the pending-delete edit and the deletion, or
+                // a reader held them until close): forget them, and their discard counts.
+                TreeMap<Long, Long> discard = VlogMetadata.discard(state.metadata());
+                discard.keySet().removeAll(vlog.recovery().deletedPending());
+                manifest.apply(new VersionEdit().deleteMeta(VlogFormat.META_PENDING_DELETE)
+                        .putMeta(VlogFormat.META_DISCARD, VlogMetadata.encodeDiscard(discard)));
+            }
+
             Path walDir = dir.resolve("wal");
             Files.createDirectories(walDir);
             long checkpoint = state.walCheckpoint();
@@ -73,19 +91,28 @@ public final class StoreOpener {
             Memtable[] mem = {new Memtable(checkpoint, options.memtableBytes())};
             long[] maxVersion = {state.lastVersion()};
             WalReplayResult replay;
+            long[] lostBatches = {0};
             try {
                 replay = Wal.replay(walDir, checkpoint, payload -> {
-                    BatchCodec.decode(payload, (cf, key, version, delete, value) -> {
-                        WritePath.insertOp(mem[0], cf, key, version, delete ? null : value);
+                    if (namesLostVlogBytes(payload, vlog)) {
+                        lostBatches[0]++;
+                        return;
+                    }
+                    BatchCodec.decode(payload, (cf, key, version, kind, value) -> {
+                        WritePath.insertOp(mem[0], cf, key, version, kind, value);
                         maxVersion[0] = Math.max(maxVersion[0], version);
                     });
                     if (mem[0].approximateBytes() >= options.memtableBytes()) {
-                        flushReplayed(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0], -1);
+                        flushReplayed(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0], -1, null);
                         mem[0] = new Memtable(checkpoint, options.memtableBytes());
                     }
                 }, true);
             } catch (NoKVException e) {
                 throw new NoKVException("replaying the WAL in " + walDir + " failed: " + e.getMessage(), e);
+            }
+            if (lostBatches[0] > 0) {
+                LOG.warning("skipped " + lostBatches[0] + " WAL records in " + walDir + " whose values the value log lost"
+                        + " (unsynced writes cut short by an OS crash)");
             }
             if (replay.truncatedBytes() > 0) {
                 LOG.warning("recovered " + replay.records() + " WAL records in " + walDir + " after truncating a torn tail of "
@@ -98,7 +125,7 @@ public final class StoreOpener {
             if (!mem[0].isEmpty()) {
                 // Like RocksDB: recovered data goes to L0 before the store opens, so the next
                 // recovery starts from here and reads start without a big memtable in front.
-                flushReplayed(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0], firstNewSegment);
+                flushReplayed(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0], firstNewSegment, vlog);
                 mem[0] = new Memtable(firstNewSegment, options.memtableBytes());
                 neededSegment = firstNewSegment;
             }
@@ -106,7 +133,7 @@ public final class StoreOpener {
             opened.add(wal);
             wal.deleteSegmentsBefore(neededSegment); // replayed ones, or a crash came between a flush edit and the deletion
 
-            DbImpl db = new DbImpl(options, lock, manifest, wal, versions, cache, mem[0], maxVersion[0], nextFileId[0]);
+            DbImpl db = new DbImpl(options, lock, manifest, wal, vlog, versions, cache, mem[0], maxVersion[0], nextFileId[0]);
             db.start();
             return db;
         } catch (Throwable t) {
@@ -136,12 +163,16 @@ public final class StoreOpener {
      * @param newCheckpoint the first segment after the replayed ones, or -1 to leave the checkpoint
      */
     private static void flushReplayed(Options options, Manifest manifest, VersionSet versions, Memtable mem, long fileId,
-                                      long lastVersion, long newCheckpoint) {
+                                      long lastVersion, long newCheckpoint, ValueLog vlogAtEnd) {
         FileMeta meta = L0Writer.write(options.dir(), fileId, mem, SstOptions.from(options), () -> false);
         TableFile table = versions.openTable(meta);
         VersionEdit edit = new VersionEdit().addFile(meta).nextFileId(fileId + 1).lastVersion(lastVersion);
         if (newCheckpoint >= 0) {
             edit.walCheckpoint(newCheckpoint);
+        }
+        if (vlogAtEnd != null) {
+            // Every replayed pointer is now in a table and the vlog was validated up to here.
+            edit.putMeta(VlogFormat.META_HEAD, VlogMetadata.encodeHead(vlogAtEnd.activeSegment(), vlogAtEnd.activeOffset()));
         }
         try {
             manifest.apply(edit);
@@ -150,6 +181,26 @@ public final class StoreOpener {
             throw e;
         }
         versions.install(List.of(table), Set.of());
+    }
+
+    /**
+     * True when a batch points at value-log bytes that do not exist: the vlog write came before the
+     * WAL write, so after a process crash this never happens; after an OS crash an unsynced vlog
+     * tail may be lost while its WAL record survived. Such a batch was never acknowledged as
+     * durable and is skipped whole. A pointer into a missing segment is not lost data: GC deleted
+     * the segment after moving the value, and a later record holds the new pointer.
+     */
+    private static boolean namesLostVlogBytes(byte[] payload, ValueLog vlog) {
+        boolean[] lost = {false};
+        BatchCodec.decode(payload, (cf, key, version, kind, value) -> {
+            if (kind == BatchCodec.KIND_ENTRY && EntryValue.isPointer(value)) {
+                int off = EntryValue.payloadOffset(value);
+                if (vlog.hasSegment(VlogFormat.pointerSegment(value, off)) && !vlog.holds(value, off)) {
+                    lost[0] = true;
+                }
+            }
+        });
+        return lost[0];
     }
 
     private static Set<Long> namedFiles(ManifestState state, Options options, Path dir) {

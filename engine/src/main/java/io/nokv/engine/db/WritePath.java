@@ -2,6 +2,7 @@ package io.nokv.engine.db;
 
 import io.nokv.engine.NoKVException;
 import io.nokv.engine.WriteBatch;
+import io.nokv.engine.key.EntryValue;
 import io.nokv.engine.memtable.Memtable;
 
 import java.util.ArrayList;
@@ -20,8 +21,14 @@ final class WritePath {
     /** Highest version whose whole write group is in the memtable: what readers see. */
     private volatile long visibleVersion;
 
+    /** Where the vlog stood when the mutable memtable started (leader only). */
+    private long memVlogStartSegment;
+    private long memVlogStartOffset;
+
     WritePath(DbImpl db, long lastVersion) {
         this.db = db;
+        this.memVlogStartSegment = db.vlog.activeSegment();
+        this.memVlogStartOffset = db.vlog.activeOffset();
         this.lastVersion = lastVersion;
         this.visibleVersion = lastVersion;
     }
@@ -87,16 +94,45 @@ final class WritePath {
         }
         long version = lastVersion;
         long[] batchVersions = new long[group.size()];
+        for (int i = 0; i < group.size(); i++) {
+            Writer w = group.get(i);
+            if (w.hasOps()) {
+                version = assignVersion(w, version);
+                batchVersions[i] = version;
+                w.assignedVersion = version;
+            }
+        }
+        // Large values go to the value log first: its write lands before the WAL record that
+        // points at it, so no WAL record (and no memtable entry) can name bytes not yet written.
+        boolean relocating = false;
+        try {
+            for (int i = 0; i < group.size(); i++) {
+                Writer w = group.get(i);
+                if (w.hasOps()) {
+                    w.entries = w.relocations != null ? prepareRelocations(w) : prepareEntries(w, batchVersions[i]);
+                    relocating |= w.relocations != null;
+                }
+            }
+            db.vlog.write();
+        } catch (RuntimeException | Error e) {
+            db.vlog.discardBuffered();
+            throw e;
+        }
+        if (relocating) {
+            CrashPoints.hit(CrashPoints.GC_AFTER_REWRITE);
+        }
         List<byte[]> payloads = new ArrayList<>(withOps);
         for (int i = 0; i < group.size(); i++) {
             Writer w = group.get(i);
-            if (!w.hasOps()) {
-                continue;
+            if (w.hasOps() && hasLiveOps(w)) {
+                payloads.add(encode(w, batchVersions[i]));
             }
-            version = assignVersion(w, version);
-            batchVersions[i] = version;
-            w.assignedVersion = version;
-            payloads.add(encode(w, version));
+        }
+        if (payloads.isEmpty()) {
+            return; // only relocations, none of them live any more
+        }
+        if (sync) {
+            db.vlog.sync();
         }
         db.wal.append(payloads);
         try {
@@ -118,6 +154,74 @@ final class WritePath {
         }
         lastVersion = version;
         visibleVersion = version;
+    }
+
+    /** Per op: a pointer entry for values at or above the threshold, an entry with expiry for TTL puts; null when all are plain. */
+    private byte[][] prepareEntries(Writer w, long plainVersion) {
+        int threshold = db.options.valueThreshold();
+        if (w.batch == null) {
+            if (w.value == null || w.value.length < threshold) {
+                return null;
+            }
+            long v = w.version == WriteBatch.UNVERSIONED ? plainVersion : w.version;
+            byte[] ptr = db.vlog.add(w.cf.id(), w.key, v, 0, w.value);
+            return new byte[][] {EntryValue.encode(EntryValue.KIND_VALUE_POINTER, 0, ptr)};
+        }
+        List<WriteBatch.Op> ops = w.batch.ops();
+        byte[][] entries = null;
+        long now = -1;
+        for (int j = 0; j < ops.size(); j++) {
+            WriteBatch.Op op = ops.get(j);
+            if (op.delete() || (op.value().length < threshold && op.ttlMillis() == 0)) {
+                continue;
+            }
+            if (entries == null) {
+                entries = new byte[ops.size()][];
+            }
+            long expiresAt = 0;
+            if (op.ttlMillis() > 0) {
+                if (now < 0) {
+                    now = db.options.clock().millis();
+                }
+                expiresAt = saturatingAdd(now, op.ttlMillis());
+            }
+            long v = op.version() == WriteBatch.UNVERSIONED ? plainVersion : op.version();
+            entries[j] = op.value().length >= threshold
+                    ? EntryValue.encode(EntryValue.KIND_VALUE_POINTER, expiresAt, db.vlog.add(op.cf().id(), op.key(), v, expiresAt, op.value()))
+                    : EntryValue.encode(EntryValue.KIND_VALUE, expiresAt, op.value());
+        }
+        return entries;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return r < a ? Long.MAX_VALUE : r;
+    }
+
+    /** Checks each relocation against the LSM now (no write can interleave) and appends the live ones to the vlog. */
+    private byte[][] prepareRelocations(Writer w) {
+        byte[][] entries = new byte[w.relocations.size()][];
+        for (int j = 0; j < entries.length; j++) {
+            Relocation r = w.relocations.get(j);
+            r.outcome = db.relocationOutcome(r);
+            if (r.outcome == Relocation.Outcome.MOVED) {
+                byte[] ptr = db.vlog.add(r.cf, r.key, r.version, r.expiresAt, r.value);
+                entries[j] = EntryValue.encode(EntryValue.KIND_VALUE_POINTER, r.expiresAt, ptr);
+            }
+        }
+        return entries;
+    }
+
+    private static boolean hasLiveOps(Writer w) {
+        if (w.relocations == null) {
+            return true;
+        }
+        for (byte[] e : w.entries) {
+            if (e != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -152,42 +256,100 @@ final class WritePath {
     }
 
     private static byte[] encode(Writer w, long plainVersion) {
+        byte[][] entries = w.entries;
+        if (w.relocations != null) {
+            int live = 0;
+            int size = 0;
+            for (int j = 0; j < entries.length; j++) {
+                if (entries[j] != null) {
+                    live++;
+                    size += BatchCodec.opBytes(w.relocations.get(j).key, entries[j]);
+                }
+            }
+            byte[] buf = new byte[BatchCodec.varintBytes(live) + size];
+            int pos = BatchCodec.putVarint(buf, 0, live);
+            for (int j = 0; j < entries.length; j++) {
+                if (entries[j] != null) {
+                    Relocation r = w.relocations.get(j);
+                    pos = BatchCodec.putOp(buf, pos, r.cf, BatchCodec.KIND_ENTRY, r.key, r.version, entries[j]);
+                }
+            }
+            return buf;
+        }
         if (w.batch == null) {
             long v = w.version == WriteBatch.UNVERSIONED ? plainVersion : w.version;
-            byte[] buf = new byte[1 + BatchCodec.opBytes(w.key, w.value)];
+            byte[] value = entries == null ? w.value : entries[0];
+            byte[] buf = new byte[1 + BatchCodec.opBytes(w.key, value)];
             int pos = BatchCodec.putVarint(buf, 0, 1);
-            BatchCodec.putOp(buf, pos, w.cf.id(), w.key, v, w.value);
+            if (entries == null) {
+                BatchCodec.putOp(buf, pos, w.cf.id(), w.key, v, w.value);
+            } else {
+                BatchCodec.putOp(buf, pos, w.cf.id(), BatchCodec.KIND_ENTRY, w.key, v, entries[0]);
+            }
             return buf;
         }
         List<WriteBatch.Op> ops = w.batch.ops();
         int size = BatchCodec.varintBytes(ops.size());
-        for (WriteBatch.Op op : ops) {
-            size += BatchCodec.opBytes(op.key(), op.delete() ? null : op.value());
+        for (int j = 0; j < ops.size(); j++) {
+            WriteBatch.Op op = ops.get(j);
+            byte[] value = entries != null && entries[j] != null ? entries[j] : op.delete() ? null : op.value();
+            size += BatchCodec.opBytes(op.key(), value);
         }
         byte[] buf = new byte[size];
         int pos = BatchCodec.putVarint(buf, 0, ops.size());
-        for (WriteBatch.Op op : ops) {
+        for (int j = 0; j < ops.size(); j++) {
+            WriteBatch.Op op = ops.get(j);
             long v = op.version() == WriteBatch.UNVERSIONED ? plainVersion : op.version();
-            pos = BatchCodec.putOp(buf, pos, op.cf().id(), op.key(), v, op.delete() ? null : op.value());
+            if (entries != null && entries[j] != null) {
+                pos = BatchCodec.putOp(buf, pos, op.cf().id(), BatchCodec.KIND_ENTRY, op.key(), v, entries[j]);
+            } else {
+                pos = BatchCodec.putOp(buf, pos, op.cf().id(), op.key(), v, op.delete() ? null : op.value());
+            }
         }
         assert pos == buf.length;
         return buf;
     }
 
     private static void insert(Memtable mem, Writer w, long plainVersion) {
-        if (w.batch == null) {
-            long v = w.version == WriteBatch.UNVERSIONED ? plainVersion : w.version;
-            insertOp(mem, w.cf.id(), w.key, v, w.value);
+        byte[][] entries = w.entries;
+        w.entries = null;
+        if (w.relocations != null) {
+            for (int j = 0; j < entries.length; j++) {
+                if (entries[j] != null) {
+                    Relocation r = w.relocations.get(j);
+                    mem.addEntry(r.cf, r.key, r.version, entries[j]);
+                }
+            }
             return;
         }
-        for (WriteBatch.Op op : w.batch.ops()) {
+        if (w.batch == null) {
+            long v = w.version == WriteBatch.UNVERSIONED ? plainVersion : w.version;
+            if (entries == null) {
+                mem.add(w.cf.id(), w.key, v, w.value);
+            } else {
+                mem.addEntry(w.cf.id(), w.key, v, entries[0]);
+            }
+            return;
+        }
+        List<WriteBatch.Op> ops = w.batch.ops();
+        for (int j = 0; j < ops.size(); j++) {
+            WriteBatch.Op op = ops.get(j);
             long v = op.version() == WriteBatch.UNVERSIONED ? plainVersion : op.version();
-            insertOp(mem, op.cf().id(), op.key(), v, op.delete() ? null : op.value());
+            if (entries != null && entries[j] != null) {
+                mem.addEntry(op.cf().id(), op.key(), v, entries[j]);
+            } else {
+                mem.add(op.cf().id(), op.key(), v, op.delete() ? null : op.value());
+            }
         }
     }
 
-    static void insertOp(Memtable mem, int cfId, byte[] key, long version, byte[] valueOrNull) {
-        mem.add(cfId, key, version, valueOrNull);
+    /** Replay: one decoded WAL op into the memtable. */
+    static void insertOp(Memtable mem, int cfId, byte[] key, long version, byte kind, byte[] value) {
+        if (kind == BatchCodec.KIND_ENTRY) {
+            mem.addEntry(cfId, key, version, value);
+        } else {
+            mem.add(cfId, key, version, kind == BatchCodec.KIND_DELETE ? null : value);
+        }
     }
 
     /** Slows writers while L0 backs up and blocks them at the stop trigger, so L0 cannot grow without bound. */
@@ -218,7 +380,10 @@ final class WritePath {
     /** Leader only: rotates a full (or, for a flush, non-empty) memtable, waiting if too many wait for flush. */
     private void makeRoom(boolean force) {
         Memtable mem = db.view.mutable();
-        boolean full = mem.approximateBytes() >= db.options.memtableBytes();
+        // Pointers are small, so a memtable of large values would fill slowly while the vlog
+        // grows: bound the vlog a memtable spans, which bounds recovery's vlog tail check.
+        boolean full = mem.approximateBytes() >= db.options.memtableBytes()
+                || db.vlog.bytesSince(memVlogStartSegment, memVlogStartOffset) >= db.options.vlogSegmentBytes();
         if (!(full || (force && !mem.isEmpty()))) {
             return;
         }
@@ -234,6 +399,9 @@ final class WritePath {
         }
         long segment = db.wal.rotate();
         mem.markRotated(segment);
+        memVlogStartSegment = db.vlog.activeSegment();
+        memVlogStartOffset = db.vlog.activeOffset();
+        mem.markVlogEnd(memVlogStartSegment, memVlogStartOffset);
         synchronized (db.bg) {
             db.view = db.view.withRotated(new Memtable(segment, db.options.memtableBytes()));
             db.bg.notifyAll();

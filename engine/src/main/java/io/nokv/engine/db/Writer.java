@@ -20,6 +20,10 @@ final class Writer {
     final boolean sync;
     /** A flush request: rotate the memtable even if it is not full. */
     final boolean rotate;
+    /** Value-log GC: values to move (versioned puts of new pointers, applied only while still live). */
+    final java.util.List<Relocation> relocations;
+    /** Leader only: per op, the entry value to store instead of the plain value (pointer, expiry), or null. */
+    byte[][] entries;
 
     boolean done;
     RuntimeException error;
@@ -28,6 +32,12 @@ final class Writer {
     Condition wake;
 
     private Writer(WriteBatch batch, ColumnFamily cf, byte[] key, long version, byte[] value, boolean sync, boolean rotate) {
+        this(batch, cf, key, version, value, sync, rotate, null);
+    }
+
+    private Writer(WriteBatch batch, ColumnFamily cf, byte[] key, long version, byte[] value, boolean sync, boolean rotate,
+                   java.util.List<Relocation> relocations) {
+        this.relocations = relocations;
         this.batch = batch;
         this.cf = cf;
         this.key = key;
@@ -48,17 +58,28 @@ final class Writer {
         return new Writer(batch, null, null, 0, null, sync, false);
     }
 
+    static Writer relocation(java.util.List<Relocation> relocations) {
+        return new Writer(null, null, null, 0, null, true, false, relocations);
+    }
+
     static Writer rotation() {
         return new Writer(null, null, null, 0, null, false, true);
     }
 
     boolean hasOps() {
-        return batch != null ? !batch.isEmpty() : key != null;
+        return batch != null ? !batch.isEmpty() : key != null || relocations != null;
     }
 
     long approximateBytes() {
         if (batch != null) {
             return batch.approximateBytes();
+        }
+        if (relocations != null) {
+            long n = 0;
+            for (Relocation r : relocations) {
+                n += r.key.length + r.value.length + 16;
+            }
+            return n;
         }
         return key == null ? 0 : key.length + (value == null ? 0 : value.length) + 16;
     }

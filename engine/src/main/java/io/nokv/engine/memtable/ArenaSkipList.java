@@ -73,6 +73,11 @@ final class ArenaSkipList {
      * @return true when the key was new
      */
     boolean put(byte[] key, int keyLen, byte kind, byte[] payload) {
+        return put(key, keyLen, kind, payload, 0, payload.length);
+    }
+
+    /** As {@link #put(byte[], int, byte, byte[])} with the payload {@code payload[payloadOff, payloadOff + payloadLen)}. */
+    boolean put(byte[] key, int keyLen, byte kind, byte[] payload, int payloadOff, int payloadLen) {
         int x = 0;
         int level = maxHeight - 1;
         while (true) {
@@ -83,7 +88,7 @@ final class ArenaSkipList {
                 preds[level] = x;
                 if (level == 0) {
                     if (next != 0 && compareNode(next, key, keyLen) == 0) {
-                        int value = allocateValue(kind, payload);
+                        int value = allocateValue(kind, payload, payloadOff, payloadLen);
                         INT.setRelease(chunk(next), offset(next) + VALUE, value);
                         return false;
                     }
@@ -98,16 +103,16 @@ final class ArenaSkipList {
             preds[i] = 0;
         }
         int nodeBytes = align(NEXT + 4 * height + keyLen);
-        int node = allocate(nodeBytes + 4 + 1 + payload.length);
+        int node = allocate(nodeBytes + 4 + 1 + payloadLen);
         byte[] c = chunk(node);
         int off = offset(node);
         INT.set(c, off + KEY_LEN, keyLen);
         INT.set(c, off + HEIGHT, height);
         System.arraycopy(key, 0, c, off + NEXT + 4 * height, keyLen);
         int valueOff = off + nodeBytes;
-        INT.set(c, valueOff, 1 + payload.length);
+        INT.set(c, valueOff, 1 + payloadLen);
         c[valueOff + 4] = kind;
-        System.arraycopy(payload, 0, c, valueOff + 5, payload.length);
+        System.arraycopy(payload, payloadOff, c, valueOff + 5, payloadLen);
         INT.set(c, off + VALUE, node + nodeBytes);
         for (int i = 0; i < height; i++) {
             INT.set(c, off + NEXT + 4 * i, next(preds[i], i));
@@ -121,13 +126,13 @@ final class ArenaSkipList {
         return true;
     }
 
-    private int allocateValue(byte kind, byte[] payload) {
-        int addr = allocate(4 + 1 + payload.length);
+    private int allocateValue(byte kind, byte[] payload, int payloadOff, int payloadLen) {
+        int addr = allocate(4 + 1 + payloadLen);
         byte[] c = chunk(addr);
         int off = offset(addr);
-        INT.set(c, off, 1 + payload.length);
+        INT.set(c, off, 1 + payloadLen);
         c[off + 4] = kind;
-        System.arraycopy(payload, 0, c, off + 5, payload.length);
+        System.arraycopy(payload, payloadOff, c, off + 5, payloadLen);
         return addr;
     }
 

@@ -28,6 +28,19 @@ public final class Memtable {
 
     /** Inserts (or replaces) one entry; a null value is a tombstone. Single inserting thread only. */
     public void add(int cfId, byte[] userKey, long version, byte[] valueOrNull) {
+        if (valueOrNull == null) {
+            insert(cfId, userKey, version, EntryValue.KIND_DELETE, EMPTY, 0, 0);
+        } else {
+            insert(cfId, userKey, version, EntryValue.KIND_VALUE, valueOrNull, 0, valueOrNull.length);
+        }
+    }
+
+    /** Inserts (or replaces) one entry given as a whole entry value (value-log pointers, entries with an expiry). */
+    public void addEntry(int cfId, byte[] userKey, long version, byte[] entryValue) {
+        insert(cfId, userKey, version, entryValue[0], entryValue, 1, entryValue.length - 1);
+    }
+
+    private void insert(int cfId, byte[] userKey, long version, byte kind, byte[] payload, int payloadOff, int payloadLen) {
         int keyLen = 1 + userKey.length + InternalKey.TRAILER_BYTES;
         if (scratch.length < keyLen) {
             scratch = new byte[Math.max(keyLen, scratch.length * 2)];
@@ -40,9 +53,7 @@ public final class Memtable {
             k[i] = (byte) inverted;
             inverted >>>= 8;
         }
-        boolean added = valueOrNull == null
-                ? list.put(k, keyLen, EntryValue.KIND_DELETE, EMPTY)
-                : list.put(k, keyLen, EntryValue.KIND_VALUE, valueOrNull);
+        boolean added = list.put(k, keyLen, kind, payload, payloadOff, payloadLen);
         if (added) {
             entries++;
         }
@@ -79,6 +90,16 @@ public final class Memtable {
         return list.payload(handle);
     }
 
+    /** The whole entry value ([kind][expiry?][payload]) as a fresh array. */
+    public byte[] entry(int handle) {
+        return list.value(handle);
+    }
+
+    /** True when the entry is a plain value with no expiry ({@link #payload} is then the user value). */
+    public boolean isPlainValue(int handle) {
+        return list.kind(handle) == EntryValue.KIND_VALUE;
+    }
+
     public InternalIterator iterator() {
         return new MemtableIterator(list);
     }
@@ -111,5 +132,22 @@ public final class Memtable {
 
     public void markRotated(long nextSegment) {
         this.endWalSegment = nextSegment;
+    }
+
+    /** The value-log end when this table was rotated out: every value it points to lies before it. */
+    private volatile long vlogEndSegment = -1;
+    private volatile long vlogEndOffset = -1;
+
+    public void markVlogEnd(long segment, long offset) {
+        this.vlogEndSegment = segment;
+        this.vlogEndOffset = offset;
+    }
+
+    public long vlogEndSegment() {
+        return vlogEndSegment;
+    }
+
+    public long vlogEndOffset() {
+        return vlogEndOffset;
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code <store dir>/STATS}: the live store's last {@link StatsSnapshot} as one JSON object, so that
@@ -21,7 +23,7 @@ import java.util.List;
  *
  * <p>Format: {@code {"format":1,"written_at_ms":…,"pid":…,"stats":{…}}} where {@code stats} has one
  * member per {@link StatsSnapshot} component in snake_case, in declaration order; nested records
- * become objects, lists arrays, column families their display name, byte arrays lowercase hex.
+ * become objects, lists arrays, maps objects (keys as strings, sorted), column families their display name, byte arrays lowercase hex.
  * New components appear as new members; existing ones keep their names.
  */
 public final class StatsFile {
@@ -72,6 +74,19 @@ public final class StatsFile {
                 append(out, list.get(i));
             }
             out.append(']');
+        } else if (v instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : new TreeMap<>(map).entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                string(out, String.valueOf(e.getKey()));
+                out.append(':');
+                append(out, e.getValue());
+            }
+            out.append('}');
         } else if (v instanceof Record r) {
             out.append('{');
             RecordComponent[] components = r.getClass().getRecordComponents();

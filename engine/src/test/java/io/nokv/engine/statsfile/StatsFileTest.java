@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,9 +53,11 @@ class StatsFileTest {
     void encodesRecordsListsAndStrings() {
         record Inner(String text, double ratio) {
         }
-        record Outer(long someCount, List<Inner> items, byte[] raw) {
+        record Outer(long someCount, List<Inner> items, byte[] raw, Map<Long, Double> ratios) {
         }
-        assertEquals("{\"some_count\":3,\"items\":[{\"text\":\"a\\\"b\\\\\",\"ratio\":0.5}],\"raw\":\"00ff\"}",
-                StatsFile.encode(new Outer(3, List.of(new Inner("a\"b\\", 0.5)), new byte[] {0, (byte) 0xff})));
+        assertEquals("{\"some_count\":3,\"items\":[{\"text\":\"a\\\"b\\\\\",\"ratio\":0.5}],\"raw\":\"00ff\","
+                        + "\"ratios\":{\"2\":0.25,\"10\":1.0}}",
+                StatsFile.encode(new Outer(3, List.of(new Inner("a\"b\\", 0.5)), new byte[] {0, (byte) 0xff},
+                        Map.of(10L, 1.0, 2L, 0.25))));
     }
 }

@@ -77,6 +77,9 @@ final class LiveStats {
                 .row("WriteStalls", s.path("write_stalls").asLong(), "(" + s.path("write_stall_ms").asLong() + " ms)")
                 .row("BlockCache.HitRate", ratio(hits, hits + misses), "(hits=" + hits + " misses=" + misses + ")")
                 .row("Bloom.UsefulRate", ratio(s.path("bloom_negatives").asLong(), checks), "(checks=" + checks + ")")
+                .row("ValueLog.GcRuns", s.path("vlog").path("gc_runs").asLong(), "(reclaimed=" + s.path("vlog").path("gc_bytes_reclaimed").asLong()
+                        + " bytes, segments deleted=" + s.path("vlog").path("gc_segments_deleted").asLong() + ", values moved="
+                        + s.path("vlog").path("gc_values_moved").asLong() + ")")
                 .print(out, "  ");
         out.println("ColumnFamilies:");
         TextTable cfs = new TextTable().row("name", "reads", "writes", "bytes_read", "bytes_written");
