@@ -107,14 +107,61 @@ class VlogCommandTest {
     }
 
     @Test
-    void storeWithoutValueLog() throws Exception {
-        Path store = dir.resolve("plain");
-        NoKV.open(Options.at(store)).close();
+    void realValueLogAgreesWithTheLiveStats() throws Exception {
+        Path store = dir.resolve("real");
+        Options options = Options.at(store).valueThreshold(64).vlogSegmentBytes(8 << 10).vlogGcIntervalMillis(0);
+        io.nokv.engine.StatsSnapshot.ValueLogStats live;
+        try (io.nokv.engine.DB db = NoKV.open(options)) {
+            byte[] big = new byte[1000];
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 20; i++) {
+                    db.put(("k" + i).getBytes(), big);
+                }
+                db.flush();
+            }
+            db.compactRange(null, null);
+            live = db.stats().vlog();
+        }
         JsonNode v = json("vlog", "--workdir", store.toString(), "--json");
-        assertEquals(0, v.get("segments").size());
-        assertEquals(0, v.get("total_bytes").asLong());
-        CliRun text = CliRun.nokv("vlog", "--workdir", store.toString());
+        JsonNode segments = v.get("segments");
+        assertEquals(live.segments(), segments.size());
+        assertTrue(segments.size() > 3, "8 KiB segments hold 60 values of 1000 bytes in several files");
+        assertEquals(live.totalBytes(), v.get("total_bytes").asLong());
+        assertEquals(live.staleBytes(), v.get("stale_bytes").asLong());
+        assertTrue(v.get("stale_bytes").asLong() > 0, "two overwrites made values stale");
+        long fileBytes = 0;
+        for (JsonNode s : segments) {
+            long id = s.get("id").asLong();
+            assertEquals(Files.size(VlogFormat.segmentPath(store, id)), s.get("size").asLong());
+            fileBytes += s.get("size").asLong();
+            Double ratio = live.staleRatios().get(id);
+            if (ratio != null) {
+                assertEquals(ratio, s.get("stale_ratio").asDouble(), 1e-9, "segment " + id);
+            }
+        }
+        assertEquals(fileBytes, v.get("total_bytes").asLong());
+        assertEquals("active", segments.get(segments.size() - 1).get("status").asText());
+        assertTrue(java.util.stream.StreamSupport.stream(segments.spliterator(), false)
+                .anyMatch(s -> s.get("status").asText().equals("gc-candidate")), v.toString());
+    }
+
+    @Test
+    void freshStoreAndSeededStoreWithoutValueLog() throws Exception {
+        Path fresh = dir.resolve("fresh");
+        NoKV.open(Options.at(fresh)).close();
+        JsonNode v = json("vlog", "--workdir", fresh.toString(), "--json");
+        assertEquals(1, v.get("segments").size(), "an opened store has started its first segment");
+        assertEquals("active", v.get("segments").get(0).get("status").asText());
+        assertEquals(0, v.get("stale_bytes").asLong());
+
+        Path seeded = dir.resolve("seeded"); // what nokv-config manifest leaves before the first start
+        Manifest.open(seeded, 4 << 20).close();
+        JsonNode none = json("vlog", "--workdir", seeded.toString(), "--json");
+        assertEquals(0, none.get("segments").size());
+        assertEquals(0, none.get("active_segment").asLong());
+        CliRun text = CliRun.nokv("vlog", "--workdir", seeded.toString());
         assertTrue(text.out().contains("Segments: (none)"), text.out());
+        assertEquals(0, json("stats", "--workdir", seeded.toString(), "--json").get("value_log").get("segments").asInt());
     }
 
     @Test
