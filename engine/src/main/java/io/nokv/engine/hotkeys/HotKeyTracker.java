@@ -144,10 +144,13 @@ public final class HotKeyTracker {
         admissionFloor = size < capacity ? 0 : counts[weakest()];
     }
 
-    /** The hottest keys, hottest first (at most topN). */
+    /** The hottest keys, hottest first (at most topN); a key sampled only once is noise, not heat, and is left out. */
     public synchronized List<HotKey> top() {
         List<HotKey> all = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
+            if (counts[i] < 2) {
+                continue;
+            }
             byte[] k = keys[i];
             all.add(new HotKey(ColumnFamily.fromId(k[0]), Arrays.copyOfRange(k, 1, k.length), (long) counts[i] * sampleEvery));
         }
