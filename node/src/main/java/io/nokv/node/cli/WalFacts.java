@@ -31,6 +31,18 @@ import java.util.regex.Pattern;
 record WalFacts(long activeSegment, long activeBytes, int segments, long bytes, long checkpoint,
                 int obsoleteSegments, long records, long entries, long tornTailBytes) {
     private static final Pattern NAME = Pattern.compile("(\\d{8,18})\\.log");
+    /**
+     * A live store's newest segment usually ends in the append in progress, which the non-repairing
+     * replay reports at INFO: not news for an inspector's user, so only warnings get through.
+     * (Held here: java.util.logging keeps loggers weakly.)
+     */
+    private static final java.util.logging.Logger REPLAY_LOG = quiet("io.nokv.engine.wal.WalReplay");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
 
     static WalFacts read(Path storeDir, long checkpoint) {
         Path walDir = storeDir.resolve("wal");

@@ -197,6 +197,23 @@ class InspectCommandsTest {
     }
 
     @Test
+    void tornWalTailIsReportedAndLeftAlone() throws Exception {
+        try (DB db = NoKV.open(Options.at(store))) {
+            db.put("x".getBytes(), "v".getBytes());
+        }
+        JsonNode before = json("stats", "--workdir", store.toString(), "--json").get("wal");
+        Path segment = store.resolve("wal").resolve(String.format("%08d.log", before.get("active_segment").asLong()));
+        Files.write(segment, new byte[] {1, 2, 3, 4, 5}, java.nio.file.StandardOpenOption.APPEND); // half an append
+        long size = Files.size(segment);
+        CliRun r = CliRun.nokv("stats", "--workdir", store.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode wal = JSON.readTree(r.out()).get("wal");
+        assertEquals(5, wal.get("torn_tail_bytes").asLong());
+        assertEquals(1, wal.get("records").asLong());
+        assertEquals(size, Files.size(segment), "the inspector repairs nothing");
+    }
+
+    @Test
     void manifestText() {
         CliRun r = CliRun.nokv("manifest", "--workdir", store.toString());
         assertEquals(0, r.code(), r.err());
