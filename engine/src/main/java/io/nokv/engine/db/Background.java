@@ -40,6 +40,10 @@ final class Background {
     private final DbImpl db;
     private final SstOptions sstOptions;
     private final Thread flushThread;
+    /** fsyncs the WAL ahead of time (see {@link io.nokv.engine.wal.Wal#presync()}); guarded by itself. */
+    private final Thread walSyncThread;
+    private final Object presyncSignal = new Object();
+    private boolean presyncRequested;
     private final ExecutorService compactionPool;
     private final ReentrantLock manualLock = new ReentrantLock();
     /** Guarded by db.bg. */
@@ -53,6 +57,8 @@ final class Background {
         this.sstOptions = SstOptions.from(db.options);
         this.flushThread = new Thread(this::flushLoop, "nokv-flush-" + db.dir.getFileName());
         this.flushThread.setDaemon(true);
+        this.walSyncThread = new Thread(this::walSyncLoop, "nokv-wal-sync-" + db.dir.getFileName());
+        this.walSyncThread.setDaemon(true);
         int threads = db.options.compactionThreads();
         this.compactionPool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "nokv-compaction-" + db.dir.getFileName());
@@ -63,6 +69,7 @@ final class Background {
 
     void start() {
         flushThread.start();
+        walSyncThread.start();
         kick();
     }
 
@@ -75,9 +82,13 @@ final class Background {
         synchronized (db.bg) {
             db.bg.notifyAll();
         }
+        synchronized (presyncSignal) {
+            presyncSignal.notifyAll();
+        }
         compactionPool.shutdown();
         try {
             flushThread.join();
+            walSyncThread.join();
             if (!compactionPool.awaitTermination(10, TimeUnit.MINUTES)) {
                 throw new NoKVException("compaction in " + db.dir + " did not stop within 10 minutes");
             }
@@ -101,6 +112,33 @@ final class Background {
                 db.backgroundError = t;
             }
             db.bg.notifyAll();
+        }
+    }
+
+    /** Asks for an fsync of the WAL off the write path, so the one inside the next rotation is short. */
+    void presyncWal() {
+        synchronized (presyncSignal) {
+            presyncRequested = true;
+            presyncSignal.notify();
+        }
+    }
+
+    private void walSyncLoop() {
+        while (true) {
+            synchronized (presyncSignal) {
+                while (!presyncRequested && !stopping) {
+                    try {
+                        presyncSignal.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stopping) {
+                    return;
+                }
+                presyncRequested = false;
+            }
+            db.wal.presync();
         }
     }
 

@@ -256,9 +256,11 @@ public final class DbImpl implements DB {
             try {
                 return new VersionedValue(raw.version(), resolve(entry));
             } catch (SegmentGoneException e) {
-                // GC moved the value and switched the pointer after we read it: look again.
-                if (attempt >= 8) {
-                    throw e;
+                // GC moved the value and switched the pointer after we read it: looking again finds
+                // the new pointer. If the same old pointer comes back, this version is garbage below
+                // the GC horizon (GC only drops such values), which reads as absent.
+                if (attempt >= 8 || segmentGone(entry)) {
+                    return null;
                 }
             }
         }
@@ -270,6 +272,15 @@ public final class DbImpl implements DB {
             return vlog.read(entry, EntryValue.payloadOffset(entry));
         }
         return EntryValue.payload(entry);
+    }
+
+    /**
+     * True for a pointer into a segment GC deleted. Readers meet one only on a version below the
+     * GC horizon that compaction has not dropped yet (moved values shadow their old pointers), so
+     * it counts as gone, like the versions compaction already dropped.
+     */
+    boolean segmentGone(byte[] entry) {
+        return EntryValue.isPointer(entry) && !vlog.hasSegment(VlogFormat.pointerSegment(entry, EntryValue.payloadOffset(entry)));
     }
 
     /** The newest entry (tombstones and expired ones included) of the key at or below readVersion, or null. */
@@ -361,7 +372,8 @@ public final class DbImpl implements DB {
         MemtableView mv = view;
         Version version = versions.acquire();
         snapshots.register(readVersion);
-        return new DbIteratorImpl(iteratorOptions, readVersion, mv, version, this::resolve, options.clock().millis(), () -> {
+        return new DbIteratorImpl(iteratorOptions, readVersion, mv, version, this::resolve, this::segmentGone,
+                options.clock().millis(), () -> {
             snapshots.unregister(readVersion);
             version.unref();
             vlogReaders.exit(epoch);

@@ -35,6 +35,8 @@ final class DbIteratorImpl implements DbIterator {
     private final Runnable onClose;
     /** Entry value → user value (reads value-log pointers). */
     private final java.util.function.UnaryOperator<byte[]> resolver;
+    /** True for entries a reader must skip as already collected (pointers into segments GC deleted). */
+    private final java.util.function.Predicate<byte[]> garbage;
     /** Expiry is judged once, at creation, so the iterator is a consistent snapshot. */
     private final long nowMillis;
 
@@ -45,8 +47,10 @@ final class DbIteratorImpl implements DbIterator {
     private boolean closed;
 
     DbIteratorImpl(IteratorOptions o, long readVersion, MemtableView memtables, Version version,
-                   java.util.function.UnaryOperator<byte[]> resolver, long nowMillis, Runnable onClose) {
+                   java.util.function.UnaryOperator<byte[]> resolver, java.util.function.Predicate<byte[]> garbage,
+                   long nowMillis, Runnable onClose) {
         this.resolver = resolver;
+        this.garbage = garbage;
         this.nowMillis = nowMillis;
         this.cf = o.columnFamily().id();
         this.readVersion = readVersion;
@@ -191,7 +195,7 @@ final class DbIteratorImpl implements DbIterator {
                 continue;
             }
             byte[] v = merged.value();
-            if (EntryValue.isDead(v, nowMillis)) {
+            if (EntryValue.isDead(v, nowMillis) || garbage.test(v)) {
                 if (allVersions) {
                     merged.next();
                 } else {
@@ -230,7 +234,7 @@ final class DbIteratorImpl implements DbIterator {
             }
             if (allVersions) {
                 byte[] v = merged.value();
-                if (InternalKey.version(k) <= readVersion && !EntryValue.isDead(v, nowMillis)) {
+                if (InternalKey.version(k) <= readVersion && !EntryValue.isDead(v, nowMillis) && !garbage.test(v)) {
                     currentKey = k;
                     currentValue = v;
                     valid = true;
@@ -252,7 +256,7 @@ final class DbIteratorImpl implements DbIterator {
                 }
                 merged.prev();
             }
-            if (bestKey != null && !EntryValue.isDead(bestValue, nowMillis)) {
+            if (bestKey != null && !EntryValue.isDead(bestValue, nowMillis) && !garbage.test(bestValue)) {
                 currentKey = bestKey;
                 currentValue = bestValue;
                 valid = true;

@@ -16,6 +16,9 @@ import java.util.List;
 final class WritePath {
     private final DbImpl db;
     private final WriteQueue queue = new WriteQueue();
+    /** WAL bytes appended since the last fsync (leader only); past this, the fsync is done ahead in the background. */
+    private static final long PRESYNC_BYTES = 4L << 20;
+    private long unsyncedWalBytes;
     /** Highest version assigned; only the leader changes it. */
     private long lastVersion;
     /** Highest version whose whole write group is in the memtable: what readers see. */
@@ -135,6 +138,17 @@ final class WritePath {
             db.vlog.sync();
         }
         db.wal.append(payloads);
+        if (sync) {
+            unsyncedWalBytes = 0;
+        } else {
+            for (byte[] p : payloads) {
+                unsyncedWalBytes += p.length;
+            }
+            if (unsyncedWalBytes >= PRESYNC_BYTES) {
+                unsyncedWalBytes = 0;
+                db.background.presyncWal();
+            }
+        }
         try {
             if (sync) {
                 db.wal.sync();

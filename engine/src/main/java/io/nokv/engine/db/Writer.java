@@ -3,12 +3,10 @@ package io.nokv.engine.db;
 import io.nokv.engine.ColumnFamily;
 import io.nokv.engine.WriteBatch;
 
-import java.util.concurrent.locks.Condition;
-
 /**
  * One caller's pending write in the group-commit queue: either a whole {@link WriteBatch} or a
- * single op (kept unboxed so a lone put allocates no batch). {@code done}, {@code error} and
- * {@code wake} are guarded by the {@link WriteQueue} lock.
+ * single op (kept unboxed so a lone put allocates no batch). Completion and leadership are
+ * handed over through volatile flags and {@code LockSupport.unpark}.
  */
 final class Writer {
     final WriteBatch batch;
@@ -25,11 +23,15 @@ final class Writer {
     /** Leader only: per op, the entry value to store instead of the plain value (pointer, expiry), or null. */
     byte[][] entries;
 
-    boolean done;
+    /** The calling thread, unparked when its group is done or it becomes the leader. */
+    final Thread thread = Thread.currentThread();
+    /** Set (after {@link #error}) by the leader that applied this writer's group. */
+    volatile boolean done;
+    /** Set when this writer reaches the head of the queue and must lead the next group. */
+    volatile boolean leading;
     RuntimeException error;
     /** The version the leader gave this writer's plain ops (transactions read it back as their commit timestamp). */
     long assignedVersion;
-    Condition wake;
 
     private Writer(WriteBatch batch, ColumnFamily cf, byte[] key, long version, byte[] value, boolean sync, boolean rotate) {
         this(batch, cf, key, version, value, sync, rotate, null);

@@ -12,6 +12,7 @@ import io.nokv.engine.key.InternalKey;
  */
 public final class Memtable {
     private final ArenaSkipList list;
+    private final PrefixFilter filter;
     private final long firstWalSegment;
     /** Writer-only scratch for encoding internal keys without allocating. */
     private byte[] scratch = new byte[64];
@@ -24,6 +25,7 @@ public final class Memtable {
     public Memtable(long firstWalSegment, long expectedBytes) {
         this.firstWalSegment = firstWalSegment;
         this.list = new ArenaSkipList(expectedBytes);
+        this.filter = new PrefixFilter(expectedBytes);
     }
 
     /** Inserts (or replaces) one entry; a null value is a tombstone. Single inserting thread only. */
@@ -53,6 +55,7 @@ public final class Memtable {
             k[i] = (byte) inverted;
             inverted >>>= 8;
         }
+        filter.add(k, keyLen - InternalKey.TRAILER_BYTES);
         boolean added = list.put(k, keyLen, kind, payload, payloadOff, payloadLen);
         if (added) {
             entries++;
@@ -71,6 +74,9 @@ public final class Memtable {
      * @param lookupKey an internal key whose version is the read version
      */
     public int find(byte[] lookupKey) {
+        if (entries == 0 || !filter.mayContain(lookupKey, lookupKey.length - InternalKey.TRAILER_BYTES)) {
+            return 0;
+        }
         int node = list.seekGreaterOrEqual(lookupKey);
         if (node == 0 || !list.samePrefix(node, lookupKey)) {
             return 0;

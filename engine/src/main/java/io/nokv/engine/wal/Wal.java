@@ -43,7 +43,8 @@ public final class Wal implements AutoCloseable {
     private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
     /** Segments before the current one that still exist: id → size in bytes. */
     private final NavigableMap<Long, Long> olderSegments;
-    private FileChannel channel;
+    /** Volatile only for {@link #presync()}, which reads it without the monitor. */
+    private volatile FileChannel channel;
     private Path segmentPath;
     private long segmentSize;
     private boolean closed;
@@ -176,6 +177,22 @@ public final class Wal implements AutoCloseable {
             channel.force(false);
         } catch (IOException e) {
             throw fail("cannot fsync WAL segment " + segmentPath, e);
+        }
+    }
+
+    /**
+     * fsyncs what the current segment holds so far <em>without</em> blocking appends (no monitor;
+     * fsync and write may run concurrently on one file). Durability still comes from {@link #sync}
+     * and rotation; this only leaves them little dirty data, so the fsync inside a rotation, which
+     * the writers wait for, stays short. Failures are left for those calls to report.
+     */
+    public void presync() {
+        FileChannel c = channel;
+        try {
+            c.force(false);
+        } catch (IOException e) {
+            // closed by a rotation or close meanwhile (which forced it), or a real error that the
+            // next sync/rotate will hit and report
         }
     }
 

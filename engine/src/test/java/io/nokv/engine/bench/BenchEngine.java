@@ -22,6 +22,12 @@ interface BenchEngine extends AutoCloseable {
     /** True once no flush or compaction is pending or running (the benchmark waits for it between phases). */
     boolean settled();
 
+    /**
+     * Makes the engine give back what overwrites left behind, as an operator would: a full
+     * compaction, and for NoKV also value-log GC until no segment qualifies. Untimed.
+     */
+    void reclaimSpace();
+
     /** A one-line description of the tree shape, printed after each phase for diagnosis. */
     String shape();
 

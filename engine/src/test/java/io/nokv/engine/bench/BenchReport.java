@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** Collects results over repeats and prints/writes the medians: one table per workload, one CSV row each. */
+/**
+ * Collects results over repeats and prints/writes the medians: one table per workload, one CSV row
+ * each. ops/s, p50 and p99 are each the median over repeats; the ratio is the median of the
+ * per-repeat ratios (see {@link #ratio}).
+ */
 final class BenchReport {
     static final String CSV_HEADER =
             "workload,value_size,nokv_ops,rocksdb_ops,nokv_p50_us,nokv_p99_us,rocksdb_p50_us,rocksdb_p99_us,ratio";
@@ -25,6 +30,12 @@ final class BenchReport {
 
     private final Map<Cell, List<Workloads.Result>> results = new LinkedHashMap<>();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
+    /** "valueSize/engine" → space amplifications after overwrite + reclaim, one per repeat. */
+    private final Map<String, List<Double>> space = new LinkedHashMap<>();
+
+    void space(int valueSize, String engine, double amplification) {
+        space.computeIfAbsent(valueSize + "/" + engine, k -> new ArrayList<>()).add(amplification);
+    }
 
     void add(int valueSize, String engine, Workloads.Result r) {
         results.computeIfAbsent(new Cell(valueSize, r.workload(), engine), c -> new ArrayList<>()).add(r);
@@ -54,7 +65,15 @@ final class BenchReport {
                     }
                 }
                 String ratio = ratio(valueSize, workload);
-                sb.append("  ratio NoKV/RocksDB ops/s: ").append(ratio.isEmpty() ? "-" : ratio + "x").append('\n');
+                sb.append("  ratio NoKV/RocksDB ops/s (median of per-repeat ratios): ").append(ratio.isEmpty() ? "-" : ratio + "x").append('\n');
+            }
+            for (String engine : config.engines()) {
+                List<Double> amps = space.get(valueSize + "/" + engine);
+                if (amps != null) {
+                    double[] xs = amps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    sb.append(String.format(Locale.ROOT, "%nspace amplification after overwrite + reclaim, value %d B, %s: %.2f%n",
+                            valueSize, engine, xs[xs.length / 2]));
+                }
             }
         }
         return sb.toString();
@@ -92,10 +111,29 @@ final class BenchReport {
         return csv.resolveSibling(base + ".txt");
     }
 
+    /**
+     * The median over repeats of NoKV's ops/s divided by RocksDB's in the same repeat. Both ran the
+     * phase back to back, so each quotient cancels most of the machine's load of the moment, which
+     * a quotient of the two separate medians would not.
+     */
     private String ratio(int valueSize, String workload) {
-        Summary n = summary(valueSize, workload, "nokv");
-        Summary r = summary(valueSize, workload, "rocksdb");
-        return n == null || r == null ? "" : String.format(Locale.ROOT, "%.3f", n.opsPerSecond() / r.opsPerSecond());
+        List<Workloads.Result> n = results.get(new Cell(valueSize, workload, "nokv"));
+        List<Workloads.Result> r = results.get(new Cell(valueSize, workload, "rocksdb"));
+        if (n == null || r == null || n.isEmpty() || r.isEmpty()) {
+            return "";
+        }
+        double ratio;
+        if (n.size() == r.size()) {
+            double[] quotients = new double[n.size()];
+            for (int i = 0; i < quotients.length; i++) {
+                quotients[i] = n.get(i).opsPerSecond() / r.get(i).opsPerSecond();
+            }
+            ratio = median(quotients);
+        } else {
+            ratio = summary(valueSize, workload, "nokv").opsPerSecond()
+                    / summary(valueSize, workload, "rocksdb").opsPerSecond();
+        }
+        return String.format(Locale.ROOT, "%.3f", ratio);
     }
 
     private Summary summary(int valueSize, String workload, String engine) {
@@ -108,7 +146,12 @@ final class BenchReport {
     }
 
     private static double median(List<Workloads.Result> rs, ToDoubleFunction<Workloads.Result> f) {
-        double[] xs = rs.stream().mapToDouble(f).sorted().toArray();
+        return median(rs.stream().mapToDouble(f).toArray());
+    }
+
+    private static double median(double[] values) {
+        double[] xs = values.clone();
+        Arrays.sort(xs);
         int mid = xs.length / 2;
         return xs.length % 2 == 1 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
     }

@@ -191,6 +191,9 @@ public final class EngineBenchmark {
             }
             if (config.runs(BenchConfig.OVERWRITE)) {
                 phase(stores, valueSize, BenchConfig.OVERWRITE, w::overwrite, true);
+                for (Store s : stores) {
+                    spaceAmplification(s, w.keyCount(), valueSize);
+                }
             }
             if (config.runs(BenchConfig.SEEK)) {
                 phase(stores, valueSize, BenchConfig.SEEK, w::seekNext100, false);
@@ -229,6 +232,27 @@ public final class EngineBenchmark {
         if (config.runs(r.workload())) {
             report.add(valueSize, engine, r);
         }
+    }
+
+    /** After fill + overwrite: disk bytes of the store once it reclaimed space, over the live data (keys x (key + value)). */
+    private void spaceAmplification(Store s, int keys, int valueSize) throws IOException {
+        long t0 = System.nanoTime();
+        s.engine.reclaimSpace();
+        long disk;
+        try (Stream<Path> files = Files.walk(s.settings.dir())) {
+            disk = files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // deleted while walking
+                }
+            }).sum();
+        }
+        long live = (long) keys * (Workloads.KEY_BYTES + valueSize);
+        double amp = (double) disk / live;
+        System.out.printf("%s space after overwrite + reclaim (%.1f s): %,d MiB on disk for %,d MiB live: amplification %.2f; %s%n",
+                s.tag, (System.nanoTime() - t0) / 1e9, disk >> 20, live >> 20, amp, s.engine.shape());
+        report.space(valueSize, s.name, amp);
     }
 
     /** The 1-minute load average: on a shared machine it says how much to trust a phase's numbers. */

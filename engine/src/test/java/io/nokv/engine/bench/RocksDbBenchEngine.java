@@ -67,6 +67,15 @@ final class RocksDbBenchEngine implements BenchEngine {
     }
 
     @Override
+    public void reclaimSpace() {
+        try {
+            db.compactRange();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public byte[] get(byte[] key) {
         try {
             return db.get(readOptions, key);

@@ -48,6 +48,41 @@ class ConcurrencyTest {
     }
 
     @Test
+    void manyWritersNeitherHangNorLoseWrites() throws InterruptedException {
+        int threads = 8;
+        int perThread = 3000;
+        try (DB db = NoKV.open(Options.at(dir).memtableBytes(64 << 10))) {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            db.put(("w" + id + "-" + i).getBytes(StandardCharsets.US_ASCII), value(i));
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                workers.add(th);
+                th.start();
+            }
+            for (Thread th : workers) {
+                th.join(60_000);
+                assertTrue(!th.isAlive(), "a writer hung");
+            }
+            assertNull(failure.get());
+            assertEquals((long) threads * perThread, db.lastVersion());
+            for (int t = 0; t < threads; t++) {
+                for (int i = 0; i < perThread; i += 13) {
+                    assertEquals(i, counter(db.get(("w" + t + "-" + i).getBytes(StandardCharsets.US_ASCII))));
+                }
+            }
+        }
+    }
+
+    @Test
     void readersAndScannersStayConsistentUnderFlushAndCompaction() throws InterruptedException {
         Options o = Options.at(dir).memtableBytes(16 << 10).targetFileBytes(8 << 10).levelBaseBytes(32 << 10)
                 .l0CompactionTrigger(2).compactionThreads(2).blockBytes(512).blockCacheBytes(64 << 10);

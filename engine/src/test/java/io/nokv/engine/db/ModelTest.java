@@ -38,22 +38,22 @@ class ModelTest {
 
     @Test
     void keepingVersionsSeed1() {
-        run(1, true, 2500);
+        run(1, true, 1500);
     }
 
     @Test
     void keepingVersionsSeed2() {
-        run(2, true, 2500);
+        run(2, true, 1500);
     }
 
     @Test
     void latestOnlySeed3() {
-        run(3, false, 2500);
+        run(3, false, 1500);
     }
 
     @Test
     void randomSeed() {
-        run(System.nanoTime(), true, 1500);
+        run(System.nanoTime(), true, 1000);
     }
 
     private void run(long seed, boolean keepVersions, int steps) {
@@ -125,7 +125,7 @@ class ModelTest {
         }
 
         Options options() {
-            return Options.at(path).memtableBytes(8 << 10).targetFileBytes(4 << 10).levelBaseBytes(16 << 10)
+            return Options.at(path).memtableBytes(16 << 10).targetFileBytes(8 << 10).levelBaseBytes(32 << 10)
                     .levelMultiplier(2).maxLevels(4).blockBytes(512).l0CompactionTrigger(2).walSegmentBytes(16 << 10)
                     .manifestRewriteBytes(8 << 10).keepVersionsUntilSafePoint(keepVersions);
         }
