@@ -50,6 +50,16 @@ class InspectLiveStoreTest {
             JsonNode manifest = InspectCommandsTest.json("manifest", "--workdir", store.toString(), "--json");
             assertEquals(1, manifest.get("levels").get(0).get("file_count").asInt());
             InspectCommandsTest.assertKey(manifest.get("levels").get(0).get("files").get(0).get("smallest"), "default", "key000");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            JsonNode live = stats.get("live");
+            while (live.isNull() || live.get("stats").get("column_families").get(0).get("reads").asLong() < 5) {
+                assertTrue(System.nanoTime() < deadline, "the live store never wrote its STATS: " + live);
+                Thread.sleep(20);
+                live = InspectCommandsTest.json("stats", "--workdir", store.toString(), "--json").get("live");
+            }
+            assertEquals(child.pid(), live.get("pid").asLong());
+            assertEquals(107, live.get("stats").get("column_families").get(0).get("writes").asLong());
+            assertEquals("key042", live.get("stats").get("hot_read_keys").get(0).get("key").asText());
             for (List<String> args : List.of(List.of("stats"), List.of("manifest"), List.of("vlog"))) {
                 CliRun text = CliRun.nokv(args.get(0), "--workdir", store.toString());
                 assertEquals(0, text.code(), text.err());
