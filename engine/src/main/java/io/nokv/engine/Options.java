@@ -32,6 +32,9 @@ public final class Options {
     private double vlogGcThreshold = 0.5;
     private long vlogGcIntervalMillis = 30_000;
     private Clock clock = Clock.systemUTC();
+    private int hotKeyTopN = 16;
+    private int hotKeySampleEvery = 8;
+    private long statsFileIntervalMs = 10_000;
 
     public static Options at(Path dir) {
         return new Options().dir(dir);
@@ -62,6 +65,13 @@ public final class Options {
         }
         if (clock == null) {
             throw new IllegalArgumentException("Options.clock is not set");
+        }
+        positive("hotKeySampleEvery", hotKeySampleEvery);
+        if (statsFileIntervalMs < 0) {
+            throw new IllegalArgumentException("Options.statsFileIntervalMs must be >= 0, got " + statsFileIntervalMs);
+        }
+        if (hotKeyTopN < 0) {
+            throw new IllegalArgumentException("Options.hotKeyTopN must be >= 0, got " + hotKeyTopN);
         }
         if (blockCacheBytes < 0) {
             throw new IllegalArgumentException("Options.blockCacheBytes must be >= 0, got " + blockCacheBytes);
@@ -174,4 +184,16 @@ public final class Options {
     /** Time source for TTL expiry (tests use a controllable clock). */
     public Clock clock() { return clock; }
     public Options clock(Clock v) { clock = v; return this; }
+
+    /** Hot keys reported per kind (reads, writes) in {@link StatsSnapshot}; 0 turns hot-key tracking off. */
+    public int hotKeyTopN() { return hotKeyTopN; }
+    public Options hotKeyTopN(int v) { hotKeyTopN = v; return this; }
+
+    /** Hot-key tracking samples one op in this many (1 = every op; more = cheaper, coarser). */
+    public int hotKeySampleEvery() { return hotKeySampleEvery; }
+    public Options hotKeySampleEvery(int v) { hotKeySampleEvery = v; return this; }
+
+    /** How often the store rewrites its {@code STATS} file for offline tools (also at close); 0 = never. */
+    public long statsFileIntervalMs() { return statsFileIntervalMs; }
+    public Options statsFileIntervalMs(long v) { statsFileIntervalMs = v; return this; }
 }

@@ -29,7 +29,10 @@ public record StatsSnapshot(
         long bloomNegatives,
         int walSegments,
         long walBytes,
-        ValueLogStats vlog) {
+        ValueLogStats vlog,
+        List<ColumnFamilyStats> columnFamilies,
+        List<HotKey> hotReadKeys,
+        List<HotKey> hotWriteKeys) {
 
     public record LevelStats(int level, int files, long bytes, double score) {
     }
@@ -42,6 +45,17 @@ public record StatsSnapshot(
     public record ValueLogStats(int segments, long totalBytes, long staleBytes, long headSegment, long headOffset,
                                 long gcRuns, long gcBytesReclaimed, long gcSegmentsDeleted, long gcValuesMoved,
                                 Map<Long, Double> staleRatios, List<Long> pendingDelete) {
+    }
+
+    /** Point reads and the writes callers issued in one column family since open; bytes are key + value. */
+    public record ColumnFamilyStats(ColumnFamily cf, long reads, long writes, long bytesRead, long bytesWritten) {
+    }
+
+    /**
+     * A frequently accessed user key; {@code count} is a decayed, sampled estimate of its operations
+     * (recent heat, not an exact total). See {@code docs/engine.md}, "Hot keys".
+     */
+    public record HotKey(ColumnFamily cf, byte[] key, long count) {
     }
 
     public double blockCacheHitRate() {

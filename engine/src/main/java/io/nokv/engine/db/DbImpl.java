@@ -69,6 +69,8 @@ public final class DbImpl implements DB {
     final EngineCounters counters = new EngineCounters();
     final ReadCounters readCounters = new ReadCounters();
     final LiveSnapshots snapshots = new LiveSnapshots();
+    final KeyActivity activity;
+    private StatsFileWriter statsFile;
     final AtomicLong nextFileId;
     /** Serialises manifest edits with the version installs they describe. */
     final Object manifestLock = new Object();
@@ -96,6 +98,7 @@ public final class DbImpl implements DB {
         this.versions = versions;
         this.blockCache = blockCache;
         this.picker = new CompactionPicker(options);
+        this.activity = new KeyActivity(options);
         this.nextFileId = new AtomicLong(nextFileId);
         this.view = new MemtableView(recovered, new Memtable[0]);
         this.writePath = new WritePath(this, lastVersion);
@@ -107,6 +110,7 @@ public final class DbImpl implements DB {
     void start() {
         background.start();
         vlogGc.start();
+        statsFile = new StatsFileWriter(dir, options.statsFileIntervalMs(), this::snapshot);
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -122,6 +126,7 @@ public final class DbImpl implements DB {
             throw new IllegalArgumentException("value must not be null (use delete)");
         }
         writePath.write(Writer.single(cf, key, WriteBatch.UNVERSIONED, value, options.syncWrites()));
+        activity.written(cf, key, value);
     }
 
     @Override
@@ -132,6 +137,7 @@ public final class DbImpl implements DB {
     @Override
     public void delete(ColumnFamily cf, byte[] key) {
         writePath.write(Writer.single(cf, key, WriteBatch.UNVERSIONED, null, options.syncWrites()));
+        activity.written(cf, key, null);
     }
 
     @Override
@@ -141,12 +147,14 @@ public final class DbImpl implements DB {
             throw new IllegalArgumentException("value must not be null (use delete)");
         }
         writePath.write(Writer.single(cf, key, version, value, options.syncWrites()));
+        activity.written(cf, key, value);
     }
 
     @Override
     public void delete(ColumnFamily cf, byte[] key, long version) {
         checkVersion(version);
         writePath.write(Writer.single(cf, key, version, null, options.syncWrites()));
+        activity.written(cf, key, null);
     }
 
     @Override
@@ -161,12 +169,14 @@ public final class DbImpl implements DB {
             return;
         }
         writePath.write(Writer.batch(batch, sync));
+        activity.written(batch);
     }
 
     /** As {@link #write(WriteBatch, boolean)}; returns the one fresh version its plain ops got. */
     long writeAssigningVersion(WriteBatch batch, boolean sync) {
         Writer w = Writer.batch(batch, sync);
         writePath.write(w);
+        activity.written(batch);
         return w.assignedVersion;
     }
 
@@ -221,6 +231,12 @@ public final class DbImpl implements DB {
 
     @Override
     public VersionedValue getVersioned(ColumnFamily cf, byte[] key, long readVersion) {
+        VersionedValue found = find(cf, key, readVersion);
+        activity.read(cf, key, found == null ? null : found.value());
+        return found;
+    }
+
+    private VersionedValue find(ColumnFamily cf, byte[] key, long readVersion) {
         checkOpen();
         if (readVersion < 0) {
             return null;
@@ -423,6 +439,11 @@ public final class DbImpl implements DB {
     @Override
     public StatsSnapshot stats() {
         checkOpen();
+        return snapshot();
+    }
+
+    /** The stats without the open check: the STATS file writer takes a last one while closing. */
+    private StatsSnapshot snapshot() {
         MemtableView mv = view;
         Version v = versions.acquire();
         try {
@@ -470,7 +491,10 @@ public final class DbImpl implements DB {
                     readCounters.bloomNegatives(),
                     wal.segmentCount(),
                     wal.totalBytes(),
-                    vlogStats());
+                    vlogStats(),
+                    activity.columnFamilies(),
+                    activity.hotReadKeys(),
+                    activity.hotWriteKeys());
         } finally {
             v.unref();
         }
@@ -586,6 +610,9 @@ public final class DbImpl implements DB {
         List<Throwable> failures = new ArrayList<>();
         run(failures, vlogGc::stop);
         run(failures, background::stop);
+        if (statsFile != null) {
+            run(failures, statsFile::close);
+        }
         run(failures, () -> {
             wal.sync();
             wal.close();

@@ -14,8 +14,10 @@ public final class Nokv {
      */
     static final List<Supplier<Object>> SUBCOMMANDS = List.of(
             RegionsCommand::new,
-            ServeCommand::new
-            // stats, manifest, vlog: added by their owners
+            ServeCommand::new,
+            StatsCommand::new,
+            ManifestCommand::new,
+            VlogCommand::new
     );
 
     private Nokv() {
