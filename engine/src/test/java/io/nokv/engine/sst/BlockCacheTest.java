@@ -59,6 +59,35 @@ class BlockCacheTest {
     }
 
     @Test
+    void evictFileDropsOnlyThatFilesBlocks() {
+        NavigableMap<byte[], byte[]> entries = SstFixtures.randomEntries(5, 2_000);
+        Path a = dir.resolve("000005.sst");
+        Path b = dir.resolve("000006.sst");
+        SstFixtures.write(a, SstFixtures.options(1024, 10, Options.Compression.NONE), entries);
+        SstFixtures.write(b, SstFixtures.options(1024, 10, Options.Compression.NONE), entries);
+        BlockCache cache = new BlockCache(64 << 20);
+        try (SstReader ra = SstReader.open(a, 5, cache); SstReader rb = SstReader.open(b, 6, cache)) {
+            scan(ra);
+            scan(rb);
+            long bothFiles = cache.usedBytes();
+            long missesAfterLoad = cache.misses();
+
+            cache.evictFile(5);
+            long onlyB = cache.usedBytes();
+            assertEquals(bothFiles / 2, onlyB, "the two tables are identical, so each holds half");
+            scan(rb);
+            assertEquals(missesAfterLoad, cache.misses(), "file 6's blocks are all still cached");
+            scan(ra);
+            assertTrue(cache.misses() > missesAfterLoad, "file 5's blocks were dropped");
+
+            cache.evictFile(6);
+            cache.evictFile(5);
+            assertEquals(0, cache.usedBytes());
+            cache.evictFile(7); // a file with nothing cached
+        }
+    }
+
+    @Test
     void zeroCapacityCachesNothingButCountsMisses() {
         NavigableMap<byte[], byte[]> entries = SstFixtures.randomEntries(3, 100);
         Path path = dir.resolve("000004.sst");
