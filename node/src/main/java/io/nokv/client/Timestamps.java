@@ -4,10 +4,10 @@ import io.nokv.tso.TsoClient;
 import io.nokv.tso.TsoException;
 
 /**
- * Fresh timestamps from the TSO, one request each and concurrently. Not {@link TsoClient#next()}:
- * it hands out a locally cached range (a transaction could start below a commit another client
- * already made, and miss it) and holds a lock across the HTTP call (every thread would queue
- * behind one request).
+ * Fresh timestamps from the TSO through {@link TsoClient#next()}: each is allocated after the call
+ * began (a transaction never starts below a commit another client already made), and concurrent
+ * callers share one request. Never {@link TsoClient#nextUnique()}, whose cached ranges lack that
+ * ordering.
  */
 final class Timestamps {
     private final TsoClient tso;
@@ -18,7 +18,7 @@ final class Timestamps {
 
     long next() {
         try {
-            return tso.fetch(1).first();
+            return tso.next();
         } catch (TsoException e) {
             throw new NokvException(e.getMessage(), e);
         }

@@ -12,10 +12,18 @@ import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Client of {@code nokv-tso}. {@link #next()} hands out timestamps from a locally held range and
- * fetches a new range of {@code batchSize} when it runs dry, so most calls never leave the JVM.
- * Timestamps from one client are strictly increasing; across clients they are unique (each range
- * comes from the oracle once). Thread-safe.
+ * Client of {@code nokv-tso}.
+ *
+ * <p>{@link #next()} is what transactions need: the timestamp it returns was allocated by the
+ * oracle after the call began, so it is greater than every timestamp any client obtained before
+ * (a start timestamp taken after a commit finished is above that commit). Concurrent callers are
+ * coalesced: while one request is on the wire, the callers that arrive wait and share the next
+ * request ({@code batch=N}), so many threads cost one round trip each, not N.
+ *
+ * <p>{@link #nextUnique()} hands out timestamps from a range held in the client and fetches
+ * {@code batchSize} more when it runs dry. Those are unique across clients and increasing per
+ * client, but a cached one can be older than a timestamp another client already saw: use them
+ * for identifiers, never for transaction start or commit timestamps. Thread-safe.
  */
 public final class TsoClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,6 +35,18 @@ public final class TsoClient implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private long nextLocal;
     private long endLocal;
+
+    /** Callers waiting for one coalesced request; {@code count} is final once it is sent. */
+    private static final class Waiters {
+        int count;
+        long first;
+        TsoException failure;
+        boolean done;
+    }
+
+    private final Object coalesce = new Object();
+    private Waiters collecting;
+    private boolean requestInFlight;
 
     /**
      * @param baseUrl   e.g. {@code http://127.0.0.1:9494} (a trailing {@code /tso} is accepted too)
@@ -59,8 +79,73 @@ public final class TsoClient implements AutoCloseable {
         this(baseUrl, 1000);
     }
 
-    /** One timestamp, greater than every one this client returned before. */
+    /** A timestamp allocated after this call began: above every timestamp handed out before it. */
     public long next() {
+        Waiters mine;
+        int index;
+        boolean send;
+        synchronized (coalesce) {
+            if (collecting == null) {
+                collecting = new Waiters();
+            }
+            mine = collecting;
+            index = mine.count++;
+            send = !requestInFlight;
+            if (send) {
+                requestInFlight = true;
+                collecting = null;
+            }
+        }
+        if (send) {
+            sendUntilNoneWaiting(mine);
+        }
+        synchronized (coalesce) {
+            while (!mine.done) {
+                try {
+                    coalesce.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TsoException("interrupted while waiting for the TSO at " + tsoUri, e);
+                }
+            }
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.first + index;
+    }
+
+    /** Sends one request for {@code batch}, then for whoever gathered meanwhile, until nobody waits. */
+    private void sendUntilNoneWaiting(Waiters batch) {
+        while (batch != null) {
+            long first = 0;
+            TsoException failure = null;
+            try {
+                first = fetch(Math.min(batch.count, TimestampOracle.MAX_BATCH)).first();
+            } catch (TsoException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new TsoException("TSO request to " + tsoUri + " failed: " + e, e);
+            }
+            synchronized (coalesce) {
+                batch.first = first;
+                batch.failure = failure;
+                batch.done = true;
+                batch = collecting;
+                collecting = null;
+                if (batch == null) {
+                    requestInFlight = false;
+                }
+                coalesce.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * A timestamp from a locally held range: unique across clients, increasing per client, but
+     * possibly older than one another client already obtained (see the class comment).
+     */
+    public long nextUnique() {
         lock.lock();
         try {
             if (nextLocal == endLocal) {

@@ -62,7 +62,10 @@ public final class TsoBenchmark {
                 }
             }
             for (int clients : new int[] {1, 4, 16}) {
-                rows.add(report("TsoClient", clients, 10_000, median(repeats, () -> runClient(port, clients, 10_000, secs))));
+                rows.add(report("next()", clients, 0, median(repeats, () -> runClient(port, clients, 1, secs, false))));
+            }
+            for (int clients : new int[] {1, 4, 16}) {
+                rows.add(report("unique()", clients, 10_000, median(repeats, () -> runClient(port, clients, 10_000, secs, true))));
             }
             Path out = Path.of("artifacts/bench/tso.csv");
             Files.createDirectories(out.getParent());
@@ -129,9 +132,10 @@ public final class TsoBenchmark {
         });
     }
 
-    private static Result runClient(int port, int clients, int batch, double seconds) throws Exception {
+    /** {@code next()}: coalesced, linearizable; {@code nextUnique()}: from a cached range of {@code batch}. */
+    private static Result runClient(int port, int clients, int batch, double seconds, boolean unique) throws Exception {
         TsoClient shared = new TsoClient("127.0.0.1:" + port, batch);
-        return drive(clients, seconds, 1, () -> shared::next);
+        return drive(clients, seconds, 1, () -> unique ? shared::nextUnique : shared::next);
     }
 
     interface Op {
