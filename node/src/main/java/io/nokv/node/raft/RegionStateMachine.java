@@ -173,16 +173,17 @@ public final class RegionStateMachine extends BaseStateMachine {
             batch = new WriteBatch();
             result = RaftCommandResult.newBuilder().setRawError("malformed raft command: " + e.getMessage()).build();
         } catch (RuntimeException e) {
-            // A failing engine write must not be skipped silently: stop applying (Ratis closes the group).
-            LOG.error("region {}: apply of index {} failed", regionId, index, e);
-            return CompletableFuture.failedFuture(e);
+            // Thrown, not returned as a failed future: Ratis may count a failed entry as applied and go on, and
+            // replicas would diverge. A throw stops this group's applier (Ratis closes the division).
+            LOG.error("region {}: apply of index {} failed; stopping the region's replica", regionId, index, e);
+            throw e;
         }
         batch.put(ColumnFamily.DEFAULT, appliedKey, index, ReservedKeys.encodeTermIndex(term, index));
         try {
             db.write(batch);
         } catch (RuntimeException e) {
-            LOG.error("region {}: engine write of index {} failed", regionId, index, e);
-            return CompletableFuture.failedFuture(e);
+            LOG.error("region {}: engine write of index {} failed; stopping the region's replica", regionId, index, e);
+            throw e;
         }
         durableApplied = index;
         appliedCommands.incrementAndGet();
