@@ -93,6 +93,21 @@ public final class ClusterTopology {
                 (Integer) NodeClasses.call(cfg, "effectiveMaxRetries"));
     }
 
+    /**
+     * {@code given}, or when null ./raft_config.example.json, or when that does not exist the
+     * checkout's example (so {@code jbang run-local-cluster@nokv} works from any directory).
+     */
+    public static Path defaultConfig(Path given) {
+        if (given != null) {
+            return given;
+        }
+        Path local = Path.of("raft_config.example.json");
+        if (Files.exists(local)) {
+            return local;
+        }
+        return NokvCheckout.find().map(root -> root.resolve("raft_config.example.json")).filter(Files::exists).orElse(local);
+    }
+
     public Optional<Store> store(long id) {
         return stores.stream().filter(s -> s.id() == id).findFirst();
     }

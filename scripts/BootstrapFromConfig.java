@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
         description = "Seeds every region of the config into each store's directory (the path template with {id} "
                 + "replaced by the store id). A store whose directory already has CURRENT is skipped.")
 public class BootstrapFromConfig implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "raft_config.example.json",
-            description = "Cluster config (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Cluster config (default: ./raft_config.example.json, else the checkout's).")
     Path config;
 
     @Option(names = "--path-template", required = true, paramLabel = "TEMPLATE",
@@ -47,7 +47,7 @@ public class BootstrapFromConfig implements Callable<Integer> {
         if (!state.equals("running") && !state.equals("tombstone")) {
             throw new ScriptFailure("--state must be running or tombstone, got \"" + state + "\"");
         }
-        ClusterTopology topology = ClusterTopology.load(config, "local");
+        ClusterTopology topology = ClusterTopology.load(ClusterTopology.defaultConfig(config), "local");
         for (ClusterTopology.Store s : topology.stores) {
             Path dir = Path.of(pathTemplate.replace("{id}", Long.toString(s.id())));
             if (topology.seed(dir, state)) {

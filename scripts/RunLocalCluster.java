@@ -39,8 +39,8 @@ import java.util.stream.Collectors;
         description = "Runs a local NoKV cluster from a config: store-<id> directories under the workdir (seeded once), "
                 + "nokv-tso (when tso.listen_addr is set) and one nokv serve per store, until Ctrl+C or SIGTERM.")
 public class RunLocalCluster implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "raft_config.example.json",
-            description = "Cluster config (default: ./${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Cluster config (default: ./raft_config.example.json, else the checkout's).")
     Path config;
 
     @Option(names = "--workdir", paramLabel = "DIR", defaultValue = "artifacts/cluster",
@@ -69,7 +69,7 @@ public class RunLocalCluster implements Callable<Integer> {
     public Integer call() throws Exception {
         Signals signals = Signals.install();
         Path root = NokvCheckout.require();
-        Path cfg = config.toAbsolutePath().normalize();
+        Path cfg = ClusterTopology.defaultConfig(config).toAbsolutePath().normalize();
         Path work = workdir.toAbsolutePath().normalize();
         ClusterTopology topology = ClusterTopology.load(cfg, "local"); // builds the node module if needed
         ModuleBuild.ensureFresh(root, ModuleBuild.Module.TSO);

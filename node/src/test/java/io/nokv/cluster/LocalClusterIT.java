@@ -104,6 +104,17 @@ class LocalClusterIT {
                 assertEquals("red", c.get("apple"));
                 assertEquals("striped", c.get("zebra"));
                 assertEquals(List.of("apple", "zebra"), c.scan("a", "", 10).stream().map(kv -> kv.keyString()).toList());
+
+                // The README's JShell session, fed on stdin: the client at the prompt.
+                String session = "var c = NokvClient.fromConfig(\"" + config + "\");\n"
+                        + "System.out.println(\"GOT \" + c.get(\"zebra\"));\n"
+                        + "var t = c.begin(); t.put(\"from-shell\", \"yes\"); t.commit();\n"
+                        + "c.close();\n/exit\n";
+                try (ScriptProcess shell = ScriptProcess.jbangWithInput(session, "shell")) {
+                    assertEquals(0, shell.awaitExit(START), shell.output());
+                    assertTrue(shell.output().contains("GOT striped"), shell.output());
+                }
+                assertEquals("yes", c.get("from-shell"));
             }
             stop(p, "INT");
         }

@@ -42,6 +42,15 @@ final class ScriptProcess implements AutoCloseable {
                 .redirectErrorStream(true).start());
     }
 
+    /** {@code ./jbang alias args...} with {@code input} as its standard input (then closed). */
+    static ScriptProcess jbangWithInput(String input, String alias, String... args) throws IOException {
+        ScriptProcess p = jbang(alias, args);
+        try (var in = p.process.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        return p;
+    }
+
     /** Runs to completion and returns the exit code. */
     static Result run(Duration timeout, String alias, String... args) throws Exception {
         try (ScriptProcess p = jbang(alias, args)) {
