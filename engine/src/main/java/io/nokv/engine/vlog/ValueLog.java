@@ -60,6 +60,8 @@ public final class ValueLog implements AutoCloseable {
     private volatile boolean failed;
     /** Bytes written since the last fsync of the active segment. */
     private volatile boolean dirty;
+    /** Sealed segments not fsynced yet: rotation leaves that to the next sync (flush or a synced write), off the write path. */
+    private final java.util.List<Segment> unsyncedSealed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ValueLog(Path storeDir, long segmentBytes, Recovery recovery) {
         this.storeDir = storeDir;
@@ -70,8 +72,8 @@ public final class ValueLog implements AutoCloseable {
 
     /**
      * Opens the value log: deletes segments the manifest lists as pending delete, validates every
-     * record from the head on (a torn tail of the newest segment is truncated; a bad record
-     * elsewhere is an error naming file and offset), and starts a new active segment.
+     * record from the head on (a torn tail is truncated and logged with file and offset; a bad
+     * segment header is an error), and starts a new active segment.
      */
     public static ValueLog open(Path storeDir, long segmentBytes, long headSegment, long headOffset, Set<Long> pendingDelete) {
         Path dir = VlogFormat.dir(storeDir);
@@ -95,7 +97,7 @@ public final class ValueLog implements AutoCloseable {
                     continue;
                 }
                 long from = id == headSegment ? Math.max(headOffset, VlogFormat.SEGMENT_HEADER_BYTES) : VlogFormat.SEGMENT_HEADER_BYTES;
-                truncated += validate(e.getValue(), id, from, id == last);
+                truncated += validate(e.getValue(), id, from);
             }
             if (files.containsKey(last) && Files.size(files.get(last)) < VlogFormat.SEGMENT_HEADER_BYTES) {
                 Files.delete(files.remove(last)); // created, header torn: holds nothing
@@ -112,8 +114,8 @@ public final class ValueLog implements AutoCloseable {
         }
     }
 
-    /** Checks records from {@code from}; cuts a torn tail of the newest segment; returns bytes cut. */
-    private static long validate(Path path, long id, long from, boolean newest) throws IOException {
+    /** Checks records from {@code from}; cuts a torn tail; returns bytes cut. */
+    private static long validate(Path path, long id, long from) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
             String bad = null;
@@ -150,10 +152,9 @@ public final class ValueLog implements AutoCloseable {
             if (bad == null) {
                 return 0;
             }
-            if (!newest) {
-                throw new NoKVException("value-log segment " + path + " has " + bad + " at offset " + pos
-                        + " but is not the newest segment (not a torn tail)");
-            }
+            // Segments are fsynced lazily (at flush or a synced write), so after an OS crash any segment
+            // past the head may end early; what follows the cut was never acknowledged as durable,
+            // and WAL replay skips the batches that point there.
             LOG.warning("value-log segment " + path + " has " + bad + " at offset " + pos + ": truncating "
                     + (size - pos) + " bytes (the write in progress when the process stopped)");
             ch.truncate(pos);
@@ -258,11 +259,17 @@ public final class ValueLog implements AutoCloseable {
         buffered = 0;
     }
 
-    /** Seals the active segment (fsynced) and starts the next one. */
+    /**
+     * Seals the active segment and starts the next one. The sealed segment is fsynced by the next
+     * {@link #sync} (a synced write group, or the flush before its head edit), not here: an fsync of
+     * a whole segment would stall every writer.
+     */
     public void rotate() {
         Segment s = active;
         try {
-            s.channel.force(false);
+            if (dirty) {
+                unsyncedSealed.add(s);
+            }
             dirty = false;
             startSegment(s.id + 1);
         } catch (IOException e) {
@@ -271,8 +278,19 @@ public final class ValueLog implements AutoCloseable {
         }
     }
 
-    /** Fsyncs the active segment (sealed ones were fsynced when sealed). */
+    /** Fsyncs every segment with unsynced bytes: sealed ones first, then the active one. */
     public void sync() {
+        for (Segment sealed : unsyncedSealed) {
+            try {
+                sealed.channel.force(false);
+            } catch (ClosedChannelException e) {
+                // deleted by GC or closed by close(): nothing left to make durable
+            } catch (IOException e) {
+                failed = true;
+                throw new NoKVException("fsync of value-log segment " + sealed.path + " failed: " + e, e);
+            }
+            unsyncedSealed.remove(sealed);
+        }
         if (!dirty) {
             return;
         }
@@ -459,12 +477,15 @@ public final class ValueLog implements AutoCloseable {
     @Override
     public void close() {
         NoKVException failure = null;
-        Segment a = active;
+        if (!failed) {
+            try {
+                sync();
+            } catch (NoKVException e) {
+                failure = e;
+            }
+        }
         for (Segment s : segments.values()) {
             try {
-                if (s == a && !failed) {
-                    s.channel.force(false);
-                }
                 s.channel.close();
             } catch (IOException e) {
                 if (failure == null) {
