@@ -101,10 +101,6 @@ public final class Memtable {
         return list.value(handle);
     }
 
-    /** True when the entry is a plain value with no expiry ({@link #payload} is then the user value). */
-    public boolean isPlainValue(int handle) {
-        return list.kind(handle) == EntryValue.KIND_VALUE;
-    }
 
     public InternalIterator iterator() {
         return new MemtableIterator(list);

@@ -55,8 +55,10 @@ public final class ValueLog implements AutoCloseable {
     // Appender state: leader thread only, except the volatile head read by stats and flush.
     private volatile Segment active;
     private volatile long activeOffset;
-    private byte[] buffer = new byte[256 << 10];
+    /** Direct, so the write needs no copy into a JDK temporary buffer; a group larger than it is written in parts. */
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private int buffered;
+    private final byte[] headerScratch = new byte[VlogFormat.RECORD_HEADER_BYTES];
     private volatile boolean failed;
     /** Bytes written since the last fsync of the active segment. */
     private volatile boolean dirty;
@@ -219,13 +221,30 @@ public final class ValueLog implements AutoCloseable {
         if (end + len > segmentBytes && end > VlogFormat.SEGMENT_HEADER_BYTES) {
             write();
             rotate();
-            end = activeOffset;
         }
-        if (buffered + len > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffered + len, buffer.length * 2));
+        if (buffered + len > buffer.capacity()) {
+            write(); // still before the group's WAL record: the order that matters is kept
         }
-        VlogFormat.putRecord(buffer, buffered, cf, key, version, expiresAt, value);
-        buffered += len;
+        end = activeOffset + buffered;
+        byte[] h = headerScratch;
+        VlogFormat.putInt(h, 4, key.length);
+        VlogFormat.putInt(h, 8, value.length);
+        h[12] = (byte) cf;
+        VlogFormat.putLong(h, 13, version);
+        VlogFormat.putLong(h, 21, expiresAt);
+        CRC32C crc = new CRC32C();
+        crc.update(h, 4, h.length - 4);
+        crc.update(key);
+        crc.update(value);
+        VlogFormat.putInt(h, 0, (int) crc.getValue());
+        if (len > buffer.capacity()) {
+            writeRecordDirectly(h, key, value);
+        } else {
+            buffer.put(buffered, h);
+            buffer.put(buffered + h.length, key);
+            buffer.put(buffered + h.length + key.length, value);
+            buffered += len;
+        }
         return VlogFormat.pointer(active.id, end, len, value.length);
     }
 
@@ -234,9 +253,20 @@ public final class ValueLog implements AutoCloseable {
         if (buffered == 0) {
             return;
         }
+        ByteBuffer bb = buffer.duplicate().position(0).limit(buffered);
+        buffered = 0;
+        writeAll(bb);
+    }
+
+    private void writeRecordDirectly(byte[] header, byte[] key, byte[] value) {
+        writeAll(ByteBuffer.wrap(header));
+        writeAll(ByteBuffer.wrap(key));
+        writeAll(ByteBuffer.wrap(value));
+    }
+
+    private void writeAll(ByteBuffer bb) {
         Segment s = active;
         try {
-            ByteBuffer bb = ByteBuffer.wrap(buffer, 0, buffered);
             long pos = activeOffset;
             while (bb.hasRemaining()) {
                 pos += s.channel.write(bb, pos);
@@ -246,11 +276,6 @@ public final class ValueLog implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             failed = true;
             throw new NoKVException("writing value-log segment " + s.path + " at offset " + activeOffset + " failed: " + e, e);
-        } finally {
-            buffered = 0;
-            if (buffer.length > (4 << 20)) {
-                buffer = new byte[256 << 10]; // do not keep a huge batch's buffer forever
-            }
         }
     }
 

@@ -55,25 +55,6 @@ public final class VlogFormat {
         return RECORD_HEADER_BYTES + keyLength + valueLength;
     }
 
-    /** Writes one record at {@code pos} of {@code buf}; returns the position after it. */
-    public static int putRecord(byte[] buf, int pos, int cf, byte[] key, long version, long expiresAt, byte[] value) {
-        int start = pos;
-        pos += 4;
-        pos = putInt(buf, pos, key.length);
-        pos = putInt(buf, pos, value.length);
-        buf[pos++] = (byte) cf;
-        pos = putLong(buf, pos, version);
-        pos = putLong(buf, pos, expiresAt);
-        System.arraycopy(key, 0, buf, pos, key.length);
-        pos += key.length;
-        System.arraycopy(value, 0, buf, pos, value.length);
-        pos += value.length;
-        CRC32C crc = new CRC32C();
-        crc.update(buf, start + 4, pos - start - 4);
-        putInt(buf, start, (int) crc.getValue());
-        return pos;
-    }
-
     /** True when the record of {@code length} bytes at {@code pos} has a matching checksum. */
     public static boolean checksumOk(byte[] buf, int pos, int length) {
         CRC32C crc = new CRC32C();

@@ -115,6 +115,26 @@ class ValueLogGcTest {
         }
     }
 
+    @Test
+    void valuesLargerThanTheWriteBufferAndTheSegmentRoundTrip() {
+        byte[] huge = new byte[3 << 20];
+        new java.util.SplittableRandom(7).nextBytes(huge);
+        Options options = VlogTestSupport.options(dir);
+        try (DB db = NoKV.open(options)) {
+            io.nokv.engine.WriteBatch batch = new io.nokv.engine.WriteBatch();
+            batch.put(io.nokv.engine.ColumnFamily.DEFAULT, key(1), big(1, 0));
+            batch.put(io.nokv.engine.ColumnFamily.DEFAULT, key(2), huge);
+            batch.put(io.nokv.engine.ColumnFamily.DEFAULT, key(3), big(3, 0));
+            db.write(batch, true);
+            assertArrayEquals(huge, db.get(key(2)));
+        }
+        try (DB db = NoKV.open(options)) {
+            assertArrayEquals(big(1, 0), db.get(key(1)));
+            assertArrayEquals(huge, db.get(key(2)));
+            assertArrayEquals(big(3, 0), db.get(key(3)));
+        }
+    }
+
     private static void checkAll(DB db, int round) {
         for (int k = 0; k < KEYS; k++) {
             assertArrayEquals(big(k, round), db.get(key(k)), "key " + k);

@@ -68,7 +68,7 @@ class VlogCrashTest {
     void sigkillDuringLargeValueWritesAndBackgroundGcLosesNoAcknowledgedWrite() throws Exception {
         Path store = tmp.resolve("db");
         long next = 1;
-        long[] acks = {150, 300, 450};
+        long[] acks = {200, 400};
         for (int cycle = 0; cycle < acks.length; cycle++) {
             Process child = start(store, null, "write", Long.toString(next));
             long lastAck = next - 1;
