@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * region catalog), read without the lock, so it works while the store runs.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Prints store statistics derived from its files (works while the store runs).")
+        description = "Prints store statistics derived from its files, and the live figures of its last STATS snapshot (works while the store runs).")
 final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
