@@ -257,7 +257,9 @@ class KvServiceTest {
     void adminRpcs() {
         ListRegionsResponse lr = c.stub(1).listRegions(ListRegionsRequest.getDefaultInstance());
         assertEquals(2, lr.getRegionsCount());
-        assertTrue(lr.getRegions(0).hasLeader());
+        // Another test may have just moved or stopped a leader: wait for the election, do not race it.
+        io.nokv.node.Poll.until("region 1 reports a leader", java.time.Duration.ofSeconds(30),
+                () -> c.stub(1).listRegions(ListRegionsRequest.getDefaultInstance()).getRegions(0).hasLeader());
         StatusResponse st = c.stub(2).status(StatusRequest.getDefaultInstance());
         assertEquals(2, st.getStoreId());
         assertTrue(st.getRegions(0).getAppliedIndex() > 0);
