@@ -38,6 +38,8 @@ final class VlogGc {
     private final ReentrantLock passLock = new ReentrantLock();
     /** Pending segment → the reader epoch it waits out. Guarded by passLock. */
     private final Map<Long, Long> pendingEpochs = new HashMap<>();
+    /** Segments a pass had to keep (PINNED) → the GC horizon then; not picked again until the horizon moves. Guarded by passLock. */
+    private final Map<Long, Long> pinnedAtHorizon = new HashMap<>();
     private final Object sleep = new Object();
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong bytesReclaimed = new AtomicLong();
@@ -150,6 +152,7 @@ final class VlogGc {
             relocate(chunk, moved, dropped, pinned);
             valuesMoved.addAndGet(moved[0]);
             if (pinned[0]) {
+                pinnedAtHorizon.put(segment, db.gcHorizon());
                 return new GcResult(segment, ratio, moved[0], dropped[0], freed[1], (int) freed[0],
                         "kept: it holds versions that snapshots read below a newer tombstone or expired entry");
             }
@@ -209,6 +212,7 @@ final class VlogGc {
                         : new VersionEdit().putMeta(VlogFormat.META_PENDING_DELETE, VlogMetadata.encodePending(db.vlogPendingDelete)));
             }
             pendingEpochs.remove(segment);
+            pinnedAtHorizon.remove(segment);
             count++;
             bytes += size;
         }
@@ -225,6 +229,13 @@ final class VlogGc {
             long id = e.getKey();
             if (id == active || pendingEpochs.containsKey(id)) {
                 continue;
+            }
+            Long pinnedAt = pinnedAtHorizon.get(id);
+            if (pinnedAt != null) {
+                if (db.gcHorizon() <= pinnedAt) {
+                    continue; // nothing that kept it can have changed
+                }
+                pinnedAtHorizon.remove(id);
             }
             double ratio = staleRatio(id);
             if (ratio >= db.options.vlogGcThreshold() && ratio > bestRatio) {

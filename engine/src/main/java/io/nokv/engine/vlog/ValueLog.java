@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * The value log of one store: append-only segments of {@link VlogFormat} records.
  *
  * <p>One thread at a time appends (the write-group leader): {@link #add} buffers records and
- * returns their pointers, {@link #write} writes the buffer with one system call, before the group's
+ * returns their pointers, {@link #write} writes the buffer (one system call per MiB), before the group's
  * WAL record (so a WAL record never names vlog bytes that were not written first). Any thread
  * reads; {@link #sync} may be called by the leader and by the flush thread.
  */
