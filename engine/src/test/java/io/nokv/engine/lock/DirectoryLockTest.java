@@ -29,7 +29,8 @@ class DirectoryLockTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), LockProbeMain.class.getName(), mode, dir.toString())
-                .redirectErrorStream(true)
+                // stderr apart: the JVM may print notices there (e.g. "Picked up JAVA_TOOL_OPTIONS")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
     }
 
