@@ -6,11 +6,10 @@ import io.nokv.engine.manifest.ManifestState;
 import io.nokv.engine.vlog.VlogMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,17 +24,14 @@ final class ManifestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workdir", required = true, paramLabel = "DIR", description = "Store directory.")
-    Path workdir;
-
-    @Option(names = "--json", description = "Print JSON instead of text (format: docs/cli.md).")
-    boolean json;
+    @Mixin
+    StoreDirOptions store;
 
     @Override
     public Integer call() {
-        ManifestState m = Manifest.readOnly(workdir);
+        ManifestState m = Manifest.readOnly(store.workdir);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (store.json) {
             out.println(Cli.json(toJson(m)));
         } else {
             printText(m, out);

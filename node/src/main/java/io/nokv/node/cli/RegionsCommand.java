@@ -5,11 +5,10 @@ import io.nokv.node.region.RegionCatalog;
 import io.nokv.node.region.RegionMeta;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +22,14 @@ final class RegionsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workdir", required = true, paramLabel = "DIR", description = "Store directory.")
-    Path workdir;
-
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
+    @Mixin
+    StoreDirOptions store;
 
     @Override
     public Integer call() {
-        List<RegionMeta> regions = RegionCatalog.readOffline(workdir);
+        List<RegionMeta> regions = RegionCatalog.readOffline(store.workdir);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (store.json) {
             out.println(Cli.json(Map.of("regions", regions.stream().map(RegionsCommand::toJson).toList())));
             return 0;
         }

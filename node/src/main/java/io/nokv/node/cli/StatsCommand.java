@@ -11,11 +11,10 @@ import io.nokv.node.region.RegionMeta;
 import io.nokv.node.region.RegionState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,22 +31,19 @@ final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workdir", required = true, paramLabel = "DIR", description = "Store directory.")
-    Path workdir;
-
-    @Option(names = "--json", description = "Print JSON instead of text (format: docs/cli.md).")
-    boolean json;
+    @Mixin
+    StoreDirOptions store;
 
     @Override
     public Integer call() {
-        ManifestState m = Manifest.readOnly(workdir);
-        WalFacts wal = WalFacts.read(workdir, m.walCheckpoint());
-        VlogInspector.Report vlog = VlogInspector.read(workdir);
-        Map<String, Object> stats = toJson(m, wal, vlog, RegionCatalog.readOffline(workdir));
-        Map<String, Object> live = LiveStats.read(workdir, System.currentTimeMillis());
+        ManifestState m = Manifest.readOnly(store.workdir);
+        WalFacts wal = WalFacts.read(store.workdir, m.walCheckpoint());
+        VlogInspector.Report vlog = VlogInspector.read(store.workdir);
+        Map<String, Object> stats = toJson(m, wal, vlog, RegionCatalog.readOffline(store.workdir));
+        Map<String, Object> live = LiveStats.read(store.workdir, System.currentTimeMillis());
         stats.put("live", live);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (store.json) {
             out.println(Cli.json(stats));
         } else {
             printText(stats, out);

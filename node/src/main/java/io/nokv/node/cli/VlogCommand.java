@@ -3,11 +3,11 @@ package io.nokv.node.cli;
 import io.nokv.engine.vlog.VlogInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,11 +20,8 @@ final class VlogCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workdir", required = true, paramLabel = "DIR", description = "Store directory.")
-    Path workdir;
-
-    @Option(names = "--json", description = "Print JSON instead of text (format: docs/cli.md).")
-    boolean json;
+    @Mixin
+    StoreDirOptions store;
 
     @Option(names = "--gc-threshold", paramLabel = "RATIO", defaultValue = "0.5",
             description = "Stale ratio from which a sealed segment counts as a GC candidate (the store's setting; default ${DEFAULT-VALUE}).")
@@ -35,9 +32,9 @@ final class VlogCommand implements Callable<Integer> {
         if (!(gcThreshold > 0 && gcThreshold <= 1)) {
             throw new IllegalArgumentException("--gc-threshold must be in (0, 1], got " + gcThreshold);
         }
-        VlogInspector.Report report = VlogInspector.read(workdir, gcThreshold);
+        VlogInspector.Report report = VlogInspector.read(store.workdir, gcThreshold);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (store.json) {
             out.println(Cli.json(toJson(report)));
         } else {
             printText(report, out);
