@@ -1,19 +1,16 @@
 package io.nokv.engine;
 
+import io.nokv.testkit.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +35,6 @@ class CrashRecoveryTest {
     private static final long SEED = Long.getLong("nokv.crash.seed", System.nanoTime());
     private static final int MAX_ACKS_BEFORE_KILL = 120;
     private static final long CHILD_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final String EOF = "<eof>";
 
     @TempDir
     Path tmp;
@@ -105,48 +101,40 @@ class CrashRecoveryTest {
         for (long applied : lastApplied) {
             firsts.append(firsts.length() == 0 ? "" : ",").append(applied + 1);
         }
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                CrashWriter.class.getName(), store.toString(), Long.toString(SEED), firsts.toString())
-                .redirectError(stderr.toFile());
-        Process child = pb.start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> pump(child, lines), "crash-child-stdout");
-        reader.setDaemon(true);
-        reader.start();
         long[] lastAcked = lastApplied.clone();
-        try {
-            String awaited = acksBeforeKill < 0 ? "opening" : "opened";
-            long deadline = System.nanoTime() + CHILD_DEADLINE_NANOS;
-            int acks = 0;
-            boolean started = false;
-            while (!started || acks < acksBeforeKill) {
-                String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null || line.equals(EOF)) {
-                    fail(when + ": child " + (line == null ? "made no progress in 30 s" : "exited by itself")
-                            + " (" + acks + "/" + acksBeforeKill + " acks); stderr:\n" + tail(stderr));
+        try (ChildProcess child = ChildProcess.javaMain(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                CrashWriter.class.getName(), store.toString(), Long.toString(SEED), firsts.toString()).stderrTo(stderr).start()) {
+            try {
+                String awaited = acksBeforeKill < 0 ? "opening" : "opened";
+                long deadline = System.nanoTime() + CHILD_DEADLINE_NANOS;
+                int acks = 0;
+                boolean started = false;
+                while (!started || acks < acksBeforeKill) {
+                    String line;
+                    try {
+                        line = child.nextLine(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                    } catch (AssertionError timedOut) {
+                        throw new AssertionError(when + ": child made no progress in 30 s (" + acks + "/" + acksBeforeKill
+                                + " acks); stderr:\n" + tail(stderr), timedOut);
+                    }
+                    if (line == null) {
+                        fail(when + ": child exited by itself (" + acks + "/" + acksBeforeKill + " acks); stderr:\n" + tail(stderr));
+                    }
+                    if (line.equals(awaited)) {
+                        started = true;
+                    } else if (!line.startsWith("open")) {
+                        checkNextAck(line, lastAcked, when);
+                        acks++;
+                    }
                 }
-                if (line.equals(awaited)) {
-                    started = true;
-                } else if (!line.startsWith("open")) {
-                    checkNextAck(line, lastAcked, when);
-                    acks++;
-                }
+            } finally {
+                child.killHard();
             }
-        } finally {
-            // SIGKILL through the ProcessHandle: Process.destroyForcibly() would also close our end of
-            // the stdout pipe and lose acks the child wrote just before it died.
-            child.toHandle().destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), when + ": child did not die after SIGKILL");
-            child.getOutputStream().close();
-        }
-        // Acks already in the pipe when the kill landed count too: their writes had returned.
-        reader.join(TimeUnit.SECONDS.toMillis(30));
-        for (String line : List.copyOf(lines)) {
-            if (!line.equals(EOF) && !line.startsWith("open")) {
-                checkNextAck(line, lastAcked, when);
+            // Acks already in the pipe when the kill landed count too: their writes had returned.
+            for (String line : child.remainingLines()) {
+                if (!line.startsWith("open")) {
+                    checkNextAck(line, lastAcked, when);
+                }
             }
         }
         return lastAcked;
@@ -159,19 +147,6 @@ class CrashRecoveryTest {
         long id = Long.parseLong(parts[1]);
         assertEquals(lastAcked[writer] + 1, id, when + ": writer " + writer + "'s acks out of order");
         lastAcked[writer] = id;
-    }
-
-    private static void pump(Process child, BlockingQueue<String> lines) {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines.add(line);
-            }
-        } catch (IOException ignored) {
-            // The child was killed mid-line; whatever was complete is already queued.
-        } finally {
-            lines.add(EOF);
-        }
     }
 
     private static String tail(Path file) throws IOException {

@@ -1,5 +1,7 @@
 package io.nokv.client;
 
+import io.nokv.node.kv.KvService;
+import io.nokv.node.kv.KvTestCluster;
 import io.nokv.node.raft.RaftTestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,7 @@ class NokvClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new KvTestCluster(dir);
+        cluster = new KvTestCluster(dir, 1000, KvService.Limits.defaults());
         client = NokvClient.of(cluster.addrs(), cluster.tsoUrl);
     }
 
@@ -221,7 +223,7 @@ class NokvClientTest {
         long from = cluster.raft.awaitLeader(1);
         long to = from == 3 ? 1 : from + 1;
         cluster.raft.servers.get(from).transferLeader(1, to, 10_000);
-        io.nokv.node.Poll.until("store " + to + " leads region 1", Duration.ofSeconds(20),
+        io.nokv.testkit.Poll.until("store " + to + " leads region 1", Duration.ofSeconds(20),
                 () -> cluster.raft.servers.get(to).isLeader(1));
         client.rawPut("move-a", "after");
         assertEquals("after", client.rawGet("move-a"));
@@ -234,7 +236,7 @@ class NokvClientTest {
     @Test
     void clientWithoutAnyReachableStoreFailsClearly() {
         NokvException e = assertThrows(NokvException.class,
-                () -> NokvClient.of(List.of("127.0.0.1:" + io.nokv.node.TestPorts.free()), cluster.tsoUrl));
+                () -> NokvClient.of(List.of("127.0.0.1:" + io.nokv.testkit.TestPorts.free()), cluster.tsoUrl));
         assertTrue(e.getMessage().startsWith("no store answered"), e.getMessage());
         assertEquals(3, RaftTestCluster.STORES.length);
     }

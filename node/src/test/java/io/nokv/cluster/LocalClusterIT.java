@@ -3,7 +3,8 @@ package io.nokv.cluster;
 import io.nokv.client.NokvClient;
 import io.nokv.client.NokvException;
 import io.nokv.client.Transaction;
-import io.nokv.node.TestPorts;
+import io.nokv.testkit.ChildProcess;
+import io.nokv.testkit.TestPorts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -66,8 +67,8 @@ class LocalClusterIT {
         return file;
     }
 
-    static ScriptProcess startCluster() throws Exception {
-        ScriptProcess p = ScriptProcess.jbang("run-local-cluster", "--config", config.toString(), "--workdir", work.toString(),
+    static ChildProcess startCluster() throws Exception {
+        ChildProcess p = ChildProcess.jbang("run-local-cluster", "--config", config.toString(), "--workdir", work.toString(),
                 "--no-raft-debug-log");
         try {
             p.awaitLine(l -> l.startsWith("Cluster running. TSO available at http://127.0.0.1:"), START);
@@ -79,7 +80,7 @@ class LocalClusterIT {
         return p;
     }
 
-    static void stop(ScriptProcess p, String signal) throws Exception {
+    static void stop(ChildProcess p, String signal) throws Exception {
         p.signal(signal);
         int code = p.awaitExit(Duration.ofMinutes(2));
         assertEquals(0, code, p.output());
@@ -89,7 +90,7 @@ class LocalClusterIT {
     @Test
     @Order(1)
     void runLocalClusterServesTransactionsAcrossBothRegionsAndStopsOnSigint() throws Exception {
-        try (ScriptProcess p = startCluster()) {
+        try (ChildProcess p = startCluster()) {
             String out = p.output();
             for (int s = 1; s <= 3; s++) {
                 assertTrue(out.contains("Seeded store " + s + " at "), out);
@@ -110,7 +111,7 @@ class LocalClusterIT {
                         + "System.out.println(\"GOT \" + c.get(\"zebra\"));\n"
                         + "var t = c.begin(); t.put(\"from-shell\", \"yes\"); t.commit();\n"
                         + "c.close();\n/exit\n";
-                try (ScriptProcess shell = ScriptProcess.jbangWithInput(session, "shell")) {
+                try (ChildProcess shell = ChildProcess.jbangWithInput(session, "shell")) {
                     assertEquals(0, shell.awaitExit(START), shell.output());
                     assertTrue(shell.output().contains("GOT striped"), shell.output());
                 }
@@ -125,7 +126,7 @@ class LocalClusterIT {
     void secondRunKeepsTheDataAndKillNineOfEverythingUnderAWriteLoadLosesNoCommittedTransaction() throws Exception {
         Set<Integer> committed = ConcurrentHashMap.newKeySet();
         AtomicBoolean running = new AtomicBoolean(true);
-        try (ScriptProcess p = startCluster(); NokvClient c = NokvClient.fromConfig(config)) {
+        try (ChildProcess p = startCluster(); NokvClient c = NokvClient.fromConfig(config)) {
             for (int s = 1; s <= 3; s++) {
                 assertTrue(p.output().contains("Store " + s + " already bootstrapped; skipping manifest seeding"), p.output());
             }
@@ -164,7 +165,7 @@ class LocalClusterIT {
             }
         }
         assertTrue(Files.exists(work.resolve("store-1").resolve("CURRENT")));
-        try (ScriptProcess p = startCluster(); NokvClient c = NokvClient.fromConfig(config)) {
+        try (ChildProcess p = startCluster(); NokvClient c = NokvClient.fromConfig(config)) {
             assertTrue(p.output().contains("Store 1 already bootstrapped; skipping manifest seeding"), p.output());
             for (int n : committed) {
                 assertEquals(Integer.toString(n), c.get("load-" + n), "load-" + n);
@@ -180,25 +181,25 @@ class LocalClusterIT {
     void bootstrapThenServeFromConfigByHandGivesTheSameCluster() throws Exception {
         Path byHand = dir.resolve("by-hand");
         String template = byHand.resolve("store-{id}").toString();
-        ScriptProcess.Result boot = ScriptProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
+        ChildProcess.Result boot = ChildProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
                 "--path-template", template);
         assertEquals(0, boot.code(), boot.output());
         for (int s = 1; s <= 3; s++) {
             assertTrue(boot.output().contains("bootstrapped store " + s + " at " + byHand.resolve("store-" + s)), boot.output());
         }
-        ScriptProcess.Result again = ScriptProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
+        ChildProcess.Result again = ChildProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
                 "--path-template", template);
         assertTrue(again.output().contains("Store 2 already bootstrapped; skipping"), again.output());
 
         String tsoAddr = Files.readString(config).replaceAll("(?s).*\"listen_addr\":\"(127\\.0\\.0\\.1:\\d+)\",\"advertise_url\".*", "$1");
-        List<ScriptProcess> procs = new ArrayList<>();
+        List<ChildProcess> procs = new ArrayList<>();
         try {
-            procs.add(ScriptProcess.jbang("nokv-tso", "--addr", tsoAddr, "--data-dir", byHand.resolve("tso").toString()));
+            procs.add(ChildProcess.jbang("nokv-tso", "--addr", tsoAddr, "--data-dir", byHand.resolve("tso").toString()));
             for (int s = 1; s <= 3; s++) {
-                procs.add(ScriptProcess.jbang("serve-from-config", "--config", config.toString(), "--store-id", Integer.toString(s),
+                procs.add(ChildProcess.jbang("serve-from-config", "--config", config.toString(), "--store-id", Integer.toString(s),
                         "--workdir", byHand.resolve("store-" + s).toString()));
             }
-            for (ScriptProcess p : procs.subList(1, procs.size())) {
+            for (ChildProcess p : procs.subList(1, procs.size())) {
                 p.awaitLine(l -> l.startsWith("TinyKv service listening on"), START);
             }
             try (NokvClient c = NokvClient.fromConfig(config)) {
@@ -210,14 +211,14 @@ class LocalClusterIT {
                 assertEquals("2", c.get("zhand-b"));
                 assertEquals(null, c.get("apple"), "a different data root");
             }
-            for (ScriptProcess p : procs) {
+            for (ChildProcess p : procs) {
                 p.signal("TERM");
             }
-            for (ScriptProcess p : procs) {
+            for (ChildProcess p : procs) {
                 assertEquals(0, p.awaitExit(Duration.ofMinutes(1)), p.output());
             }
         } finally {
-            procs.forEach(ScriptProcess::close);
+            procs.forEach(ChildProcess::close);
         }
     }
 
@@ -225,18 +226,18 @@ class LocalClusterIT {
     @Order(5)
     void badInputIsOneLineAndANonZeroExit() throws Exception {
         Path unknownStore = writeConfig(dir.resolve("unknown-store.json"), 9);
-        check(ScriptProcess.run(START, "run-local-cluster", "--config", dir.resolve("missing.json").toString(),
+        check(ChildProcess.run(START, "run-local-cluster", "--config", dir.resolve("missing.json").toString(),
                 "--workdir", dir.resolve("w1").toString()), "run-local-cluster: ", "config file not found");
-        check(ScriptProcess.run(START, "run-local-cluster", "--config", unknownStore.toString(),
+        check(ChildProcess.run(START, "run-local-cluster", "--config", unknownStore.toString(),
                 "--workdir", dir.resolve("w2").toString()), "run-local-cluster: ", "9");
-        check(ScriptProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
+        check(ChildProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
                 "--path-template", dir.resolve("no-id").toString()), "bootstrap-from-config: ", "must contain {id}");
-        check(ScriptProcess.run(START, "serve-from-config", "--config", config.toString(), "--store-id", "7",
+        check(ChildProcess.run(START, "serve-from-config", "--config", config.toString(), "--store-id", "7",
                 "--workdir", dir.resolve("w3").toString()), "serve-from-config: ", "store 7 is not in");
         assertTrue(Files.notExists(dir.resolve("w2").resolve("store-1")), "nothing seeded from a bad config");
     }
 
-    private static void check(ScriptProcess.Result r, String prefix, String mention) {
+    private static void check(ChildProcess.Result r, String prefix, String mention) {
         assertTrue(r.code() != 0, "exit code 0 for bad input:\n" + r.output());
         List<String> lines = r.output().lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();
         assertEquals(1, lines.size(), "want one line, got:\n" + r.output());

@@ -1,5 +1,6 @@
 package io.nokv.tso;
 
+import io.nokv.testkit.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,20 +1,20 @@
 package io.nokv.engine.lock;
 
 import io.nokv.engine.NoKVException;
+import io.nokv.testkit.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,17 +25,14 @@ class DirectoryLockTest {
     @TempDir
     Path dir;
 
-    private static Process probe(String mode, Path dir) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), LockProbeMain.class.getName(), mode, dir.toString())
-                // stderr apart: the JVM may print notices there (e.g. "Picked up JAVA_TOOL_OPTIONS")
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+    /** The probe prints one line; stderr is kept apart (the JVM may print notices there, e.g. "Picked up JAVA_TOOL_OPTIONS"). */
+    private static ChildProcess probe(String mode, Path dir) throws IOException {
+        return ChildProcess.javaMain(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1"), LockProbeMain.class.getName(),
+                mode, dir.toString()).stderrApart().start();
     }
 
-    private static BufferedReader output(Process p) {
-        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    private static String firstLine(ChildProcess p) throws InterruptedException {
+        return p.awaitLine(l -> true, Duration.ofSeconds(30));
     }
 
     @Test
@@ -56,33 +53,31 @@ class DirectoryLockTest {
             // A refused attempt from this JVM must not release the OS lock (POSIX locks die with any descriptor).
             assertThrows(NoKVException.class, () -> DirectoryLock.acquire(dir));
 
-            Process child = probe("try", dir);
-            String line = output(child).readLine();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child finished");
-            assertEquals(3, child.exitValue(), line);
-            assertEquals("REFUSED store directory " + dir + " is locked by another process (pid " + OWN_PID + ")", line);
+            try (ChildProcess child = probe("try", dir)) {
+                String line = firstLine(child);
+                assertEquals(3, child.awaitExit(Duration.ofSeconds(30)), line);
+                assertEquals("REFUSED store directory " + dir + " is locked by another process (pid " + OWN_PID + ")", line);
+            }
         }
-        Process child = probe("try", dir);
-        assertEquals("ACQUIRED", output(child).readLine());
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, child.exitValue());
+        try (ChildProcess child = probe("try", dir)) {
+            assertEquals("ACQUIRED", firstLine(child));
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(30)));
+        }
     }
 
     @Test
     void lockOfAKilledProcessDoesNotBlock() throws Exception {
-        Process holder = probe("hold", dir);
-        try {
-            String line = output(holder).readLine();
-            assertNotNull(line, "holder printed nothing");
-            assertEquals("LOCKED " + holder.pid(), line);
+        long holderPid;
+        try (ChildProcess holder = probe("hold", dir)) {
+            holderPid = holder.pid();
+            assertEquals("LOCKED " + holderPid, firstLine(holder));
 
             NoKVException e = assertThrows(NoKVException.class, () -> DirectoryLock.acquire(dir));
-            assertEquals("store directory " + dir + " is locked by another process (pid " + holder.pid() + ")", e.getMessage());
-        } finally {
-            holder.destroyForcibly();
-            assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "holder killed");
+            assertEquals("store directory " + dir + " is locked by another process (pid " + holderPid + ")", e.getMessage());
+            holder.killHard();
+            assertFalse(holder.isAlive(), "holder killed");
         }
-        assertEquals(holder.pid() + "\n", Files.readString(dir.resolve(DirectoryLock.FILE_NAME)), "stale LOCK file left behind");
+        assertEquals(holderPid + "\n", Files.readString(dir.resolve(DirectoryLock.FILE_NAME)), "stale LOCK file left behind");
         DirectoryLock.acquire(dir).close();
         // Read only after releasing: closing any descriptor of LOCK would drop this process's OS lock.
         assertEquals(OWN_PID + "\n", Files.readString(dir.resolve(DirectoryLock.FILE_NAME)));

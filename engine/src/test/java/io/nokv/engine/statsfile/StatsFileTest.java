@@ -4,11 +4,15 @@ import io.nokv.engine.ColumnFamily;
 import io.nokv.engine.DB;
 import io.nokv.engine.NoKV;
 import io.nokv.engine.Options;
+import io.nokv.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,11 +30,13 @@ class StatsFileTest {
         try (DB db = NoKV.open(Options.at(dir).statsFileIntervalMs(20).hotKeySampleEvery(1))) {
             db.put(ColumnFamily.WRITE, "hot\"key".getBytes(), "v".getBytes());
             db.put(ColumnFamily.WRITE, "hot\"key".getBytes(), "v".getBytes());
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!(Files.exists(stats) && Files.readString(stats).contains("\"writes\":2"))) {
-                assertTrue(System.nanoTime() < deadline, "STATS never showed the write");
-                Thread.sleep(5);
-            }
+            Poll.until("STATS to show the writes", Duration.ofSeconds(10), () -> {
+                try {
+                    return Files.exists(stats) && Files.readString(stats).contains("\"writes\":2");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             db.get("absent".getBytes());
         }
         String json = Files.readString(stats);

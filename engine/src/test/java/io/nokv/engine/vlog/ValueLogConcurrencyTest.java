@@ -4,11 +4,13 @@ import io.nokv.engine.DB;
 import io.nokv.engine.DbIterator;
 import io.nokv.engine.IteratorOptions;
 import io.nokv.engine.NoKV;
+import io.nokv.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -76,13 +78,14 @@ class ValueLogConcurrencyTest {
                 }
             }));
             threads.forEach(Thread::start);
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (System.nanoTime() < deadline && failures.isEmpty() && (deleted.get() < 5 || reads.get() < 1000)) {
-                Thread.sleep(20);
-            }
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join();
+            try {
+                Poll.until("GC to delete 5 segments under 1000 concurrent reads", Duration.ofSeconds(20),
+                        () -> !failures.isEmpty() || (deleted.get() >= 5 && reads.get() >= 1000));
+            } finally {
+                stop.set(true);
+                for (Thread t : threads) {
+                    t.join();
+                }
             }
             assertTrue(failures.isEmpty(), failures.toString());
             assertTrue(deleted.get() >= 5, "GC deleted only " + deleted.get() + " segments within 20 s");

@@ -3,17 +3,16 @@ package io.nokv.engine.vlog;
 import io.nokv.engine.DB;
 import io.nokv.engine.NoKV;
 import io.nokv.engine.Options;
+import io.nokv.testkit.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,9 +46,10 @@ class VlogCrashTest {
             }
             db.compactRange(null, null);
         }
-        Process child = start(store, point, "gc");
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "GC child did not stop");
-        assertEquals(77, child.exitValue(), "child should halt at " + point + "; stderr:\n" + Files.readString(tmp.resolve("child.err")));
+        try (ChildProcess child = start(store, point, "gc")) {
+            assertEquals(77, child.awaitExit(Duration.ofSeconds(60)),
+                    "child should halt at " + point + "; stderr:\n" + Files.readString(tmp.resolve("child.err")));
+        }
         try (DB db = NoKV.open(options)) {
             checkRound(db, ROUNDS - 1, point + ", after reopen");
             for (int i = 0; i < 100 && db.runValueLogGc().segment() >= 0; i++) {
@@ -70,27 +70,22 @@ class VlogCrashTest {
         long next = 1;
         long[] acks = {200, 400};
         for (int cycle = 0; cycle < acks.length; cycle++) {
-            Process child = start(store, null, "write", Long.toString(next));
             long lastAck = next - 1;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (ChildProcess child = start(store, null, "write", Long.toString(next))) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                String line = null;
-                while (lastAck < next - 1 + acks[cycle] && (line = out.readLine()) != null) {
+                String line;
+                while (lastAck < next - 1 + acks[cycle]
+                        && (line = child.nextLine(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) != null) {
                     if (line.startsWith("ack ")) {
                         long id = Long.parseLong(line.substring(4));
                         assertEquals(lastAck + 1, id, "acks in order");
                         lastAck = id;
                     }
-                    if (System.nanoTime() > deadline) {
-                        fail("child made too little progress; stderr:\n" + Files.readString(tmp.resolve("child.err")));
-                    }
                 }
-                // SIGKILL by pid: Process.destroyForcibly would also close our end of its stdout.
-                new ProcessBuilder("kill", "-9", Long.toString(child.pid())).inheritIO().start().waitFor();
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-                while ((line = out.readLine()) != null) { // acks printed before the kill but not read yet
-                    if (line.startsWith("ack ")) {
-                        lastAck = Long.parseLong(line.substring(4));
+                child.killHard();
+                for (String rest : child.remainingLines()) { // acks printed before the kill but not read yet
+                    if (rest.startsWith("ack ")) {
+                        lastAck = Long.parseLong(rest.substring(4));
                     }
                 }
             }
@@ -136,14 +131,15 @@ class VlogCrashTest {
         }
     }
 
-    private Process start(Path store, String crashAt, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    /** {@code VlogCrashChild MODE STORE ARGS...}; stdout is collected, stderr goes to {@code child.err}. */
+    private ChildProcess start(Path store, String crashAt, String... args) throws IOException {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         if (crashAt != null) {
-            cmd.add("-Dnokv.crashAt=" + crashAt);
+            jvm.add("-Dnokv.crashAt=" + crashAt);
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), VlogCrashChild.class.getName(), args[0], store.toString()));
-        cmd.addAll(Arrays.asList(args).subList(1, args.length));
-        return new ProcessBuilder(cmd).redirectError(tmp.resolve("child.err").toFile()).start();
+        List<String> childArgs = new ArrayList<>(List.of(args[0], store.toString()));
+        childArgs.addAll(Arrays.asList(args).subList(1, args.length));
+        return ChildProcess.javaMain(jvm, VlogCrashChild.class.getName(), childArgs.toArray(String[]::new))
+                .stderrTo(tmp.resolve("child.err")).start();
     }
 }

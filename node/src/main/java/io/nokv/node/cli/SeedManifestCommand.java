@@ -64,13 +64,18 @@ final class SeedManifestCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A seeded region starts running, or is an operator's tombstone; the other states are transitions. */
     private static RegionState parseState(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (t) {
-            case "running" -> RegionState.RUNNING;
-            case "tombstone" -> RegionState.TOMBSTONE;
-            default -> throw new IllegalArgumentException("unknown --state \"" + text + "\" (want running or tombstone)");
-        };
+        RegionState s;
+        try {
+            s = RegionState.parse(text);
+        } catch (IllegalArgumentException e) {
+            s = null;
+        }
+        if (s != RegionState.RUNNING && s != RegionState.TOMBSTONE) {
+            throw new IllegalArgumentException("unknown --state \"" + text + "\" (want running or tombstone)");
+        }
+        return s;
     }
 
     private static RegionPeer parsePeer(String text) {

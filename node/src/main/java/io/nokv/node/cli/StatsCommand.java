@@ -10,16 +10,18 @@ import io.nokv.node.region.RegionCatalog;
 import io.nokv.node.region.RegionMeta;
 import io.nokv.node.region.RegionState;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code nokv stats}: figures derived from a store directory's files (manifest, WAL, value log,
@@ -129,8 +131,9 @@ final class StatsCommand implements Callable<Integer> {
                         + vlog.get("gc_candidates") + " pending_delete=" + vlog.get("pending_delete") + ")")
                 .row("ValueLog.Bytes", vlog.get("bytes"), "bytes (stale " + vlog.get("stale_bytes") + ")")
                 .row("ValueLog.Head", vlogHead.get("segment"), "(offset=" + vlogHead.get("offset") + ")")
-                .row("Regions.Total", regions.get("total"), "(new=" + regions.get("new") + " running=" + regions.get("running")
-                        + " removing=" + regions.get("removing") + " tombstone=" + regions.get("tombstone") + ")");
+                .row("Regions.Total", regions.get("total"), Arrays.stream(RegionState.values())
+                        .map(state -> state.displayName() + "=" + regions.get(state.displayName()))
+                        .collect(Collectors.joining(" ", "(", ")")));
         t.print(out, "");
         out.println("Levels:");
         TextTable levels = new TextTable().row("level", "files", "bytes", "entries", "tombstones", "score");

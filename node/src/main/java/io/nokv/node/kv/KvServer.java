@@ -25,7 +25,8 @@ public final class KvServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.service = new KvService(raft, metrics, limits, workers, host + ":" + port);
+        // Port 0 binds any free port; Status then reports the bound one.
+        this.service = new KvService(raft, metrics, limits, workers, () -> host + ":" + port());
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .addService(service)

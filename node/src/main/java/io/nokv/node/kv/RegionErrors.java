@@ -4,11 +4,12 @@ import com.google.protobuf.ByteString;
 import io.nokv.node.kv.proto.EpochNotMatch;
 import io.nokv.node.kv.proto.KeyNotInRegion;
 import io.nokv.node.kv.proto.NotLeader;
-import io.nokv.node.kv.proto.RegionEpoch;
+import io.nokv.node.config.Keys;
 import io.nokv.node.kv.proto.RegionError;
-import io.nokv.node.kv.proto.RegionMeta;
 import io.nokv.node.kv.proto.RegionPeer;
 import io.nokv.node.kv.proto.ServerIsBusy;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionProtos;
 
 import java.util.List;
 
@@ -20,8 +21,7 @@ final class RegionErrors {
     static RegionError notLeader(long regionId, RegionMeta meta, long leaderStoreId) {
         NotLeader.Builder nl = NotLeader.newBuilder().setRegionId(regionId);
         if (meta != null && leaderStoreId > 0) {
-            meta.getPeersList().stream().filter(p -> p.getStoreId() == leaderStoreId).findFirst()
-                    .ifPresent(nl::setLeader);
+            meta.peerOnStore(leaderStoreId).map(RegionProtos::toProto).ifPresent(nl::setLeader);
             if (!nl.hasLeader()) {
                 nl.setLeader(RegionPeer.newBuilder().setStoreId(leaderStoreId));
             }
@@ -33,19 +33,19 @@ final class RegionErrors {
     }
 
     static RegionError epochNotMatch(String why, RegionMeta current, List<RegionMeta> regions) {
-        EpochNotMatch.Builder e = EpochNotMatch.newBuilder().addAllCurrentRegions(regions);
+        EpochNotMatch.Builder e = EpochNotMatch.newBuilder();
+        regions.forEach(r -> e.addCurrentRegions(RegionProtos.toProto(r)));
         if (current != null) {
-            e.setCurrentEpoch(RegionEpoch.newBuilder().setVersion(current.getEpochVersion())
-                    .setConfVer(current.getEpochConfVersion()));
+            e.setCurrentEpoch(RegionProtos.toProto(current.epoch()));
         }
         return RegionError.newBuilder().setEpochNotMatch(e).setMessage(why).build();
     }
 
     static RegionError keyNotInRegion(byte[] key, RegionMeta meta) {
         return RegionError.newBuilder().setKeyNotInRegion(KeyNotInRegion.newBuilder()
-                        .setKey(ByteString.copyFrom(key)).setRegionId(meta.getId())
-                        .setStartKey(meta.getStartKey()).setEndKey(meta.getEndKey()))
-                .setMessage("key " + io.nokv.node.config.Keys.format(key) + " is not in region " + meta.getId())
+                        .setKey(ByteString.copyFrom(key)).setRegionId(meta.id())
+                        .setStartKey(ByteString.copyFrom(meta.startKey())).setEndKey(ByteString.copyFrom(meta.endKey())))
+                .setMessage("key " + Keys.format(key) + " is not in region " + meta.id())
                 .build();
     }
 

@@ -1,5 +1,7 @@
 package io.nokv.node.mvcc;
 
+import io.nokv.node.config.Keys;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -101,7 +103,7 @@ public record Lock(byte[] primary, long startTs, long ttlMillis, Kind kind, long
 
     @Override
     public String toString() {
-        return "Lock[primary=" + Keys.print(primary) + ", startTs=" + startTs + ", ttlMillis=" + ttlMillis
+        return "Lock[primary=" + Keys.format(primary) + ", startTs=" + startTs + ", ttlMillis=" + ttlMillis
                 + ", kind=" + kind + ", minCommitTs=" + minCommitTs + ", wallTimeMillis=" + wallTimeMillis + "]";
     }
 }

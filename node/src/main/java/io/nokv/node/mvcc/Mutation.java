@@ -1,5 +1,7 @@
 package io.nokv.node.mvcc;
 
+import io.nokv.node.config.Keys;
+
 /**
  * One key of a prewrite. PUT carries a value; DELETE and LOCK carry none (LOCK only takes the lock,
  * for read-write conflict detection, and commits as a LOCK record that readers look through).
@@ -15,7 +17,7 @@ public record Mutation(Op op, byte[] key, byte[] value, boolean assertNotExist) 
             throw new IllegalArgumentException("mutation needs an op and a key");
         }
         if (op == Op.PUT && value == null) {
-            throw new IllegalArgumentException("PUT mutation of key " + Keys.print(key) + " has no value");
+            throw new IllegalArgumentException("PUT mutation of key " + Keys.format(key) + " has no value");
         }
     }
 

@@ -3,6 +3,7 @@ package io.nokv.node.mvcc;
 import io.nokv.engine.ColumnFamily;
 import io.nokv.engine.DB;
 import io.nokv.engine.WriteBatch;
+import io.nokv.node.config.Keys;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ public final class MvccCommands {
      */
     public WriteResult prewrite(List<Mutation> mutations, byte[] primary, long startTs, long lockTtlMillis,
                                 long minCommitTs, long nowMillis) {
-        Keys.checkUserKey(primary);
+        KeyBounds.checkUserKey(primary);
         checkTs("startTs", startTs);
         if (lockTtlMillis < 0) {
             throw new IllegalArgumentException("lock TTL must not be negative, got " + lockTtlMillis);
@@ -58,9 +59,9 @@ public final class MvccCommands {
         }
         TreeSet<byte[]> seen = new TreeSet<>(Arrays::compareUnsigned);
         for (Mutation m : mutations) {
-            Keys.checkUserKey(m.key());
+            KeyBounds.checkUserKey(m.key());
             if (!seen.add(m.key())) {
-                throw new IllegalArgumentException("key " + Keys.print(m.key()) + " appears twice in one prewrite");
+                throw new IllegalArgumentException("key " + Keys.format(m.key()) + " appears twice in one prewrite");
             }
         }
         List<KeyError> errors = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class MvccCommands {
                 CommittedWrite own = reader.txnWriteFor(key, startTs);
                 if (own != null && own.kind() == Write.Kind.ROLLBACK) {
                     errors.add(new KeyError.Abort("transaction " + startTs + " was already rolled back on key "
-                            + Keys.print(key)));
+                            + Keys.format(key)));
                 } else if (own == null) {
                     errors.add(new KeyError.WriteConflict(key, primary, newest.startTs(), newest.commitTs(), startTs));
                 }
@@ -122,7 +123,7 @@ public final class MvccCommands {
             }
             CommittedWrite own = reader.txnWriteFor(key, startTs);
             if (own != null && own.kind() == Write.Kind.ROLLBACK) {
-                errors.add(new KeyError.Abort("transaction " + startTs + " was rolled back on key " + Keys.print(key)
+                errors.add(new KeyError.Abort("transaction " + startTs + " was rolled back on key " + Keys.format(key)
                         + "; it cannot commit"));
             } else if (own == null) {
                 errors.add(lock != null ? KeyError.Locked.of(key, lock) : new KeyError.TxnNotFound(key, startTs));
@@ -150,7 +151,7 @@ public final class MvccCommands {
             if (own == null) {
                 rollbackKey(batch, key, startTs, null);
             } else if (own.kind() != Write.Kind.ROLLBACK) {
-                errors.add(new KeyError.Abort("transaction " + startTs + " already committed key " + Keys.print(key)
+                errors.add(new KeyError.Abort("transaction " + startTs + " already committed key " + Keys.format(key)
                         + " at " + own.commitTs() + "; it cannot roll back"));
             }
         }
@@ -166,7 +167,7 @@ public final class MvccCommands {
      */
     public TxnStatus checkTxnStatus(byte[] primary, long lockTs, long callerStartTs, long nowMillis,
                                     boolean rollbackIfNotExist) {
-        Keys.checkUserKey(primary);
+        KeyBounds.checkUserKey(primary);
         checkTs("lockTs", lockTs);
         WriteBatch batch = new WriteBatch();
         Lock lock = reader.currentLock(primary);
@@ -282,7 +283,7 @@ public final class MvccCommands {
         }
         TreeSet<byte[]> set = new TreeSet<>(Arrays::compareUnsigned);
         for (byte[] k : keys) {
-            Keys.checkUserKey(k);
+            KeyBounds.checkUserKey(k);
             set.add(k);
         }
         return new ArrayList<>(set);

@@ -5,6 +5,7 @@ import io.nokv.engine.DB;
 import io.nokv.engine.DbIterator;
 import io.nokv.engine.IteratorOptions;
 import io.nokv.engine.VersionedValue;
+import io.nokv.node.config.Keys;
 import io.nokv.node.mvcc.ReadResults.GetResult;
 import io.nokv.node.mvcc.ReadResults.KvPair;
 import io.nokv.node.mvcc.ReadResults.LockInfo;
@@ -95,7 +96,7 @@ public final class MvccReader {
      * never changes the value), does not.
      */
     public GetResult get(byte[] key, long ts) {
-        Keys.checkUserKey(key);
+        KeyBounds.checkUserKey(key);
         Lock lock = currentLock(key);
         if (blocks(lock, ts)) {
             return new GetResult(null, KeyError.Locked.of(key, lock));
@@ -111,7 +112,7 @@ public final class MvccReader {
         }
         VersionedValue v = db.getVersioned(ColumnFamily.DEFAULT, key, w.startTs());
         if (v == null || v.value() == null || v.version() != w.startTs()) {
-            throw new IllegalStateException("key " + Keys.print(key) + ": PUT committed at " + w.commitTs()
+            throw new IllegalStateException("key " + Keys.format(key) + ": PUT committed at " + w.commitTs()
                     + " has no data at startTs " + w.startTs());
         }
         return v.value();
@@ -126,13 +127,13 @@ public final class MvccReader {
     public ScanResult scan(byte[] start, byte[] end, int limit, long ts, boolean reverse,
                            byte[] regionStart, byte[] regionEnd) {
         if (start != null && start.length > 0) {
-            Keys.checkUserKey(start);
+            KeyBounds.checkUserKey(start);
         }
         if (limit <= 0) {
             throw new IllegalArgumentException("scan limit must be positive, got " + limit);
         }
-        byte[] lower = Keys.maxLower(start, regionStart);
-        byte[] upper = Keys.userUpper(Keys.minUpper(end, regionEnd));
+        byte[] lower = KeyBounds.maxLower(start, regionStart);
+        byte[] upper = KeyBounds.userUpper(KeyBounds.minUpper(end, regionEnd));
         List<KvPair> pairs = new ArrayList<>();
         if (lower != null && upper != null && Arrays.compareUnsigned(lower, upper) >= 0) {
             return new ScanResult(pairs, null);
@@ -198,7 +199,7 @@ public final class MvccReader {
     /** Visits the current lock of every key in {@code [start, end)}, below the reserved prefix. */
     void forEachLock(byte[] start, byte[] end, LockVisitor visitor) {
         byte[] lower = start == null || start.length == 0 ? null : start;
-        try (DbIterator it = db.newIterator(bounded(ColumnFamily.LOCK, lower, Keys.userUpper(end)).readVersion(LATEST))) {
+        try (DbIterator it = db.newIterator(bounded(ColumnFamily.LOCK, lower, KeyBounds.userUpper(end)).readVersion(LATEST))) {
             for (it.seekToFirst(); it.valid(); it.next()) {
                 if (!visitor.visit(it.key(), Lock.decode(it.value()))) {
                     return;
@@ -210,7 +211,7 @@ public final class MvccReader {
     private byte[] dataAt(byte[] key, long startTs) {
         VersionedValue v = db.getVersioned(ColumnFamily.DEFAULT, key, startTs);
         if (v == null || v.value() == null || v.version() != startTs) {
-            throw new IllegalStateException("key " + Keys.print(key) + ": committed PUT has no data at startTs " + startTs);
+            throw new IllegalStateException("key " + Keys.format(key) + ": committed PUT has no data at startTs " + startTs);
         }
         return v.value();
     }
@@ -240,7 +241,7 @@ public final class MvccReader {
 
     /** Every WRITE version of exactly {@code key} at or below {@code ts}, newest first. */
     private DbIterator writeVersions(byte[] key, long ts) {
-        return db.newIterator(bounded(ColumnFamily.WRITE, key, Keys.successor(key)).readVersion(ts).allVersions(true));
+        return db.newIterator(bounded(ColumnFamily.WRITE, key, KeyBounds.successor(key)).readVersion(ts).allVersions(true));
     }
 
     private static IteratorOptions bounded(ColumnFamily cf, byte[] lower, byte[] upper) {

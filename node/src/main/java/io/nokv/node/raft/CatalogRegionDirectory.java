@@ -1,7 +1,7 @@
 package io.nokv.node.raft;
 
-import io.nokv.node.kv.proto.RegionMeta;
 import io.nokv.node.region.RegionCatalog;
+import io.nokv.node.region.RegionMeta;
 
 import java.util.List;
 
@@ -19,16 +19,16 @@ public final class CatalogRegionDirectory implements RegionDirectory {
 
     @Override
     public List<RegionMeta> all() {
-        return catalog.all().stream().map(RegionProtos::toProto).toList();
+        return catalog.all();
     }
 
     @Override
     public RegionMeta get(long regionId) {
-        return catalog.get(regionId).map(RegionProtos::toProto).orElse(null);
+        return catalog.get(regionId).orElse(null);
     }
 
     @Override
     public void save(RegionMeta meta) {
-        catalog.put(RegionProtos.fromProto(meta));
+        catalog.put(meta);
     }
 }

@@ -1,13 +1,10 @@
 package io.nokv.node.raft;
 
-import io.nokv.node.kv.proto.RegionMeta;
+import io.nokv.node.region.RegionMeta;
 
 import java.util.List;
 
-/**
- * What the Raft layer needs from the persisted region catalog: read every region, persist one.
- * Regions travel as the protobuf {@link RegionMeta} (the same shape as on the wire).
- */
+/** What the Raft layer needs from the persisted region catalog: read every region, persist one. */
 public interface RegionDirectory {
     List<RegionMeta> all();
 

@@ -6,7 +6,8 @@ import io.nokv.engine.DbIterator;
 import io.nokv.engine.IteratorOptions;
 import io.nokv.engine.VersionedValue;
 import io.nokv.engine.WriteBatch;
-import io.nokv.node.kv.proto.RegionMeta;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionProtos;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -64,7 +65,7 @@ public final class RegionSnapshot {
             out.write(MAGIC);
             out.writeLong(term);
             out.writeLong(index);
-            byte[] m = meta.toByteArray();
+            byte[] m = RegionProtos.toProto(meta).toByteArray();
             out.writeInt(m.length);
             out.write(m);
             for (ColumnFamily cf : ColumnFamily.values()) {
@@ -203,11 +204,11 @@ public final class RegionSnapshot {
 
     static IteratorOptions range(RegionMeta meta, ColumnFamily cf) {
         IteratorOptions o = IteratorOptions.defaults().columnFamily(cf).allVersions(true);
-        if (!meta.getStartKey().isEmpty()) {
-            o.lowerBound(meta.getStartKey().toByteArray());
+        if (meta.startKey().length > 0) {
+            o.lowerBound(meta.startKey());
         }
-        if (!meta.getEndKey().isEmpty()) {
-            o.upperBound(meta.getEndKey().toByteArray());
+        if (meta.endKey().length > 0) {
+            o.upperBound(meta.endKey());
         }
         return o;
     }
@@ -237,7 +238,11 @@ public final class RegionSnapshot {
         }
         byte[] m = new byte[len];
         in.readFully(m);
-        return new Header(term, index, RegionMeta.parseFrom(m));
+        try {
+            return new Header(term, index, RegionProtos.fromProto(io.nokv.node.kv.proto.RegionMeta.parseFrom(m)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": bad region meta: " + e.getMessage(), e);
+        }
     }
 
     private static Rec next(DataInputStream in) throws IOException {

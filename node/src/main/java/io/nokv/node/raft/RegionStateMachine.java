@@ -6,7 +6,9 @@ import io.nokv.engine.VersionedValue;
 import io.nokv.engine.WriteBatch;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
-import io.nokv.node.kv.proto.RegionMeta;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionProtos;
+import io.nokv.node.region.RegionState;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -161,7 +163,7 @@ public final class RegionStateMachine extends BaseStateMachine {
         try {
             RaftCommand cmd = RaftCommand.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
             if (cmd.getCmdCase() == RaftCommand.CmdCase.UPDATE_REGION) {
-                applyRegionUpdate(cmd.getUpdateRegion());
+                applyRegionUpdate(RegionProtos.fromProto(cmd.getUpdateRegion()));
                 batch = new WriteBatch();
                 result = RaftCommandResult.newBuilder().setOk(true).build();
             } else {
@@ -193,17 +195,15 @@ public final class RegionStateMachine extends BaseStateMachine {
 
     private void applyRegionUpdate(RegionMeta updated) {
         RegionMeta current = meta;
-        if (current != null && current.getEpochConfVersion() > updated.getEpochConfVersion()) {
+        if (current != null && current.epoch().confVersion() > updated.epoch().confVersion()) {
             return; // an older change replayed after a snapshot already carried a newer one
         }
-        boolean stillMember = updated.getPeersList().stream().anyMatch(p -> p.getStoreId() == storeId);
-        adoptMeta(stillMember ? updated : updated.toBuilder().setState("tombstone").build());
+        adoptMeta(updated);
     }
 
+    /** A region this store is no member of any more is a tombstone here. */
     private void adoptMeta(RegionMeta m) {
-        boolean stillMember = m.getPeersList().stream().anyMatch(p -> p.getStoreId() == storeId);
-        RegionMeta local = stillMember ? m.toBuilder().setState(m.getState().isEmpty() ? "running" : m.getState()).build()
-                : m.toBuilder().setState("tombstone").build();
+        RegionMeta local = m.hasPeerOnStore(storeId) ? m : m.withState(RegionState.TOMBSTONE);
         directory.save(local);
         meta = local;
     }

@@ -1,15 +1,17 @@
 package io.nokv.node.raft;
 
+import io.nokv.node.config.Keys;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The node's own keys in the DEFAULT column family, under {@code 0xFF 0xFF "nokv/"}. User keys may
- * not start with {@code 0xFF 0xFF}, and snapshots skip the prefix, so they never mix with data.
+ * not start with {@code 0xFF 0xFF} ({@link Keys#isReserved}), and snapshots skip the prefix, so they
+ * never mix with data.
  */
 public final class ReservedKeys {
-    public static final byte[] USER_FORBIDDEN_PREFIX = {(byte) 0xff, (byte) 0xff};
-    public static final byte[] PREFIX = concat(USER_FORBIDDEN_PREFIX, "nokv/".getBytes(StandardCharsets.US_ASCII));
+    public static final byte[] PREFIX = concat(Keys.reservedPrefix(), "nokv/".getBytes(StandardCharsets.US_ASCII));
 
     private ReservedKeys() {
     }
@@ -30,10 +32,6 @@ public final class ReservedKeys {
         }
         ByteBuffer b = ByteBuffer.wrap(v);
         return new long[] {b.getLong(), b.getLong()};
-    }
-
-    public static boolean isForbiddenUserKey(byte[] key) {
-        return key != null && key.length >= 2 && key[0] == (byte) 0xff && key[1] == (byte) 0xff;
     }
 
     public static boolean isReserved(byte[] key) {

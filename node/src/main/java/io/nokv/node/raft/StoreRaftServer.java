@@ -1,10 +1,13 @@
 package io.nokv.node.raft;
 
 import io.nokv.engine.DB;
+import io.nokv.node.config.HostPort;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
-import io.nokv.node.kv.proto.RegionMeta;
-import io.nokv.node.kv.proto.RegionPeer;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionPeer;
+import io.nokv.node.region.RegionProtos;
+import io.nokv.node.region.RegionState;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -127,7 +130,7 @@ public final class StoreRaftServer implements AutoCloseable {
     public synchronized void start() throws IOException {
         Files.createDirectories(config.raftDir());
         RaftServerConfigKeys.setStorageDir(properties, List.of(config.raftDir().toFile()));
-        HostPort hp = HostPort.parse(config.raftAddr());
+        HostPort hp = HostPort.parseBindable("raft address", config.raftAddr());
         GrpcConfigKeys.Server.setHost(properties, hp.host());
         GrpcConfigKeys.Server.setPort(properties, hp.port());
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
@@ -171,8 +174,7 @@ public final class StoreRaftServer implements AutoCloseable {
     }
 
     private boolean isLocalRunning(RegionMeta r) {
-        boolean running = r.getState().isEmpty() || r.getState().equalsIgnoreCase("running");
-        return running && r.getPeersList().stream().anyMatch(p -> p.getStoreId() == config.storeId());
+        return r.state() == RegionState.RUNNING && r.hasPeerOnStore(config.storeId());
     }
 
     private RegionStateMachine newStateMachine(RaftGroupId groupId) {
@@ -186,7 +188,7 @@ public final class StoreRaftServer implements AutoCloseable {
 
     /** Adds the region's group to this server unless it is already loaded (from storage or earlier). */
     public void ensureGroup(RegionMeta region) throws IOException {
-        RaftGroupId gid = RegionGroups.groupId(region.getId());
+        RaftGroupId gid = RegionGroups.groupId(region.id());
         for (RaftGroupId loaded : server.getGroupIds()) {
             if (loaded.equals(gid)) {
                 return;
@@ -196,20 +198,20 @@ public final class StoreRaftServer implements AutoCloseable {
         RaftClientReply reply = server.groupManagement(
                 GroupManagementRequest.newAdd(clientId, selfId, callIds.incrementAndGet(), group));
         if (!reply.isSuccess()) {
-            throw new IOException("adding region " + region.getId() + " failed: " + reply.getException());
+            throw new IOException("adding region " + region.id() + " failed: " + reply.getException());
         }
     }
 
     /** The Ratis peers of a region, each at the address this store was told (or its own). */
     public List<RaftPeer> raftPeers(RegionMeta region) throws IOException {
         List<RaftPeer> peers = new ArrayList<>();
-        for (RegionPeer p : region.getPeersList()) {
-            String addr = p.getStoreId() == config.storeId() ? config.raftAddr() : config.peerAddrs().get(p.getPeerId());
+        for (RegionPeer p : region.peers()) {
+            String addr = p.storeId() == config.storeId() ? config.raftAddr() : config.peerAddrs().get(p.peerId());
             if (addr == null) {
-                throw new IOException("region " + region.getId() + ": no --peer address for peer " + p.getPeerId()
-                        + " (store " + p.getStoreId() + ")");
+                throw new IOException("region " + region.id() + ": no --peer address for peer " + p.peerId()
+                        + " (store " + p.storeId() + ")");
             }
-            peers.add(RaftPeer.newBuilder().setId(RegionGroups.peerId(p.getStoreId())).setAddress(addr).build());
+            peers.add(RaftPeer.newBuilder().setId(RegionGroups.peerId(p.storeId())).setAddress(addr).build());
         }
         return peers;
     }
@@ -325,35 +327,33 @@ public final class StoreRaftServer implements AutoCloseable {
         if (cur == null) {
             throw new IOException("region " + regionId + " is not hosted here");
         }
-        boolean present = cur.getPeersList().stream().anyMatch(p -> p.getStoreId() == peer.getStoreId());
-        if (add == present) {
-            throw new IllegalArgumentException("store " + peer.getStoreId() + (add ? " already is" : " is not")
+        if (add == cur.hasPeerOnStore(peer.storeId())) {
+            throw new IllegalArgumentException("store " + peer.storeId() + (add ? " already is" : " is not")
                     + " a member of region " + regionId);
         }
-        RegionMeta.Builder nb = cur.toBuilder().clearPeers()
-                .setEpochConfVersion(cur.getEpochConfVersion() + 1);
-        for (RegionPeer p : cur.getPeersList()) {
-            if (add || p.getStoreId() != peer.getStoreId()) {
-                nb.addPeers(p);
+        List<RegionPeer> nextPeers = new ArrayList<>();
+        for (RegionPeer p : cur.peers()) {
+            if (add || p.storeId() != peer.storeId()) {
+                nextPeers.add(p);
             }
         }
         if (add) {
-            nb.addPeers(peer);
+            nextPeers.add(peer);
         }
-        RegionMeta next = nb.build();
+        RegionMeta next = cur.withPeers(nextPeers, cur.epoch().nextConf());
         List<RaftPeer> newPeers = raftPeers(next);
         RaftPeer target = add ? newPeers.get(newPeers.size() - 1) : raftPeers(cur).stream()
-                .filter(p -> p.getId().equals(RegionGroups.peerId(peer.getStoreId()))).findFirst().orElseThrow();
+                .filter(p -> p.getId().equals(RegionGroups.peerId(peer.storeId()))).findFirst().orElseThrow();
         RaftGroupId gid = RegionGroups.groupId(regionId);
         if (add) {
             try (RaftClient c = clientFor(RaftGroup.valueOf(gid, newPeers))) {
                 RaftClientReply r = c.getGroupManagementApi(target.getId()).add(RaftGroup.valueOf(gid, newPeers));
                 if (!r.isSuccess()) {
-                    throw new IOException("store " + peer.getStoreId() + " refused the group: " + r.getException());
+                    throw new IOException("store " + peer.storeId() + " refused the group: " + r.getException());
                 }
             }
         }
-        propose(RaftCommand.newBuilder().setRegionId(regionId).setUpdateRegion(next).build())
+        propose(RaftCommand.newBuilder().setRegionId(regionId).setUpdateRegion(RegionProtos.toProto(next)).build())
                 .get(timeoutMs, TimeUnit.MILLISECONDS);
         RaftClientReply r = server.setConfiguration(new SetConfigurationRequest(clientId, selfId, gid,
                 callIds.incrementAndGet(), newPeers));
@@ -404,24 +404,6 @@ public final class StoreRaftServer implements AutoCloseable {
         if (server != null) {
             server.close();
             server = null;
-        }
-    }
-
-    record HostPort(String host, int port) {
-        static HostPort parse(String addr) {
-            int i = addr == null ? -1 : addr.lastIndexOf(':');
-            if (i <= 0 || i == addr.length() - 1) {
-                throw new IllegalArgumentException("address must be HOST:PORT, got '" + addr + "'");
-            }
-            try {
-                int port = Integer.parseInt(addr.substring(i + 1));
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                return new HostPort(addr.substring(0, i), port);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("address must be HOST:PORT, got '" + addr + "'");
-            }
         }
     }
 }

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nokv.engine.NoKV;
 import io.nokv.engine.NoKVException;
 import io.nokv.engine.Options;
+import io.nokv.testkit.ChildProcess;
+import io.nokv.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,21 +27,8 @@ class InspectLiveStoreTest {
     @Test
     void inspectorsWorkOnALiveStoreAndKeepItsLock() throws Exception {
         Path store = dir.resolve("live");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                HoldStoreWriting.class.getName(), store.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        try {
-            BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return childOut.readLine();
-                } catch (java.io.IOException e) {
-                    return "io error: " + e;
-                }
-            }).get(60, TimeUnit.SECONDS);
-            assertEquals("ready", line, "child did not open the store");
+        try (ChildProcess child = ChildProcess.javaMain(List.of(), HoldStoreWriting.class.getName(), store.toString()).stderrApart().start()) {
+            assertEquals("ready", child.awaitLine(l -> true, Duration.ofSeconds(60)), "child did not open the store");
 
             JsonNode stats = InspectCommandsTest.json("stats", "--workdir", store.toString(), "--json");
             assertEquals(100, stats.get("sst_entries").asLong());
@@ -50,13 +37,20 @@ class InspectLiveStoreTest {
             JsonNode manifest = InspectCommandsTest.json("manifest", "--workdir", store.toString(), "--json");
             assertEquals(1, manifest.get("levels").get(0).get("file_count").asInt());
             InspectCommandsTest.assertKey(manifest.get("levels").get(0).get("files").get(0).get("smallest"), "default", "key000");
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            JsonNode live = stats.get("live");
-            while (live.isNull() || live.get("stats").get("column_families").get(0).get("reads").asLong() < 5) {
-                assertTrue(System.nanoTime() < deadline, "the live store never wrote its STATS: " + live);
-                Thread.sleep(20);
-                live = InspectCommandsTest.json("stats", "--workdir", store.toString(), "--json").get("live");
-            }
+            AtomicReference<JsonNode> seen = new AtomicReference<>(stats.get("live"));
+            Poll.until("the live store to write its STATS", Duration.ofSeconds(30), () -> {
+                JsonNode l = seen.get();
+                if (!l.isNull() && l.get("stats").get("column_families").get(0).get("reads").asLong() >= 5) {
+                    return true;
+                }
+                try {
+                    seen.set(InspectCommandsTest.json("stats", "--workdir", store.toString(), "--json").get("live"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return false;
+            });
+            JsonNode live = seen.get();
             assertEquals(child.pid(), live.get("pid").asLong());
             assertEquals(107, live.get("stats").get("column_families").get(0).get("writes").asLong());
             assertEquals("key042", live.get("stats").get("hot_read_keys").get(0).get("key").asText());
@@ -68,13 +62,10 @@ class InspectLiveStoreTest {
             NoKVException locked = assertThrows(NoKVException.class, () -> NoKV.open(Options.at(store)).close(),
                     "the owner's lock must survive the inspectors");
             assertTrue(locked.getMessage().contains("locked"), locked.getMessage());
-        } finally {
-            child.getOutputStream().close();
-            if (!child.waitFor(30, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
+
+            child.closeInput();
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(30)), child.output());
         }
-        assertEquals(0, child.exitValue());
         NoKV.open(Options.at(store)).close();
     }
 }

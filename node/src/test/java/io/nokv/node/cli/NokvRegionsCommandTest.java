@@ -1,15 +1,14 @@
 package io.nokv.node.cli;
 
+import io.nokv.testkit.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,21 +119,8 @@ class NokvRegionsCommandTest {
     @Test
     void regionsWhileAnotherProcessHoldsTheStore() throws Exception {
         seed("--region-id", "1", "--end-key", "x", "--peer", "1:101");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                HoldStoreOpen.class.getName(), store())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        try {
-            BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return childOut.readLine();
-                } catch (java.io.IOException e) {
-                    return "io error: " + e;
-                }
-            }).get(60, TimeUnit.SECONDS);
-            assertEquals("ready", line, "child did not open the store");
+        try (ChildProcess child = ChildProcess.javaMain(List.of(), HoldStoreOpen.class.getName(), store()).stderrApart().start()) {
+            assertEquals("ready", child.awaitLine(l -> true, Duration.ofSeconds(60)), "child did not open the store");
 
             CliRun r = CliRun.nokv("regions", "--workdir", store());
             assertEquals(0, r.code(), r.err());
@@ -147,12 +133,9 @@ class NokvRegionsCommandTest {
             CliRun seedLive = CliRun.config("manifest", "--workdir", store(), "--region-id", "3", "--peer", "1:3");
             assertEquals(1, seedLive.code());
             assertTrue(seedLive.err().contains("locked by another process"), seedLive.err());
-        } finally {
-            child.getOutputStream().close();
-            if (!child.waitFor(30, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
+
+            child.closeInput();
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(30)), child.output());
         }
-        assertEquals(0, child.exitValue());
     }
 }

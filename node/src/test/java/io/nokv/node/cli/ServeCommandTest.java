@@ -1,6 +1,6 @@
 package io.nokv.node.cli;
 
-import io.nokv.node.TestPorts;
+import io.nokv.testkit.TestPorts;
 import io.nokv.node.region.RegionCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

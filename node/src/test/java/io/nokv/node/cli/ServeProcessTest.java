@@ -2,7 +2,7 @@ package io.nokv.node.cli;
 
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
-import io.nokv.node.Poll;
+import io.nokv.testkit.Poll;
 import io.nokv.node.kv.proto.ListRegionsRequest;
 import io.nokv.node.kv.proto.RawGetRequest;
 import io.nokv.node.kv.proto.RegionInfo;

@@ -2,18 +2,16 @@ package io.nokv.node.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.nokv.node.Poll;
-import io.nokv.node.TestPorts;
+import io.nokv.node.kv.KvTestCluster;
 import io.nokv.node.kv.proto.Context;
-import io.nokv.node.kv.proto.RegionEpoch;
 import io.nokv.node.kv.proto.TinyKvGrpc;
+import io.nokv.node.raft.RaftTestCluster;
 import io.nokv.node.region.RegionCatalog;
 import io.nokv.node.region.RegionMeta;
-import io.nokv.node.region.RegionPeer;
-import io.nokv.node.region.RegionState;
+import io.nokv.testkit.Poll;
+import io.nokv.testkit.TestPorts;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Three {@code nokv serve} processes on loopback; regions 1 = [-, "m") and 2 = ["m", -), peers s*100+region. */
+/** The three stores of {@link RaftTestCluster} as {@code nokv serve} processes on loopback, seeded with its regions. */
 public final class StoreProcesses implements AutoCloseable {
-    public static final long[] STORES = {1, 2, 3};
+    public static final long[] STORES = RaftTestCluster.STORES;
 
     final Path root;
     final Map<Long, Integer> kvPorts = new HashMap<>();
@@ -60,17 +58,11 @@ public final class StoreProcesses implements AutoCloseable {
     }
 
     static RegionMeta region(long id, String start, String end) {
-        List<RegionPeer> peers = new ArrayList<>();
-        for (long s : STORES) {
-            peers.add(new RegionPeer(s, s * 100 + id));
-        }
-        return new RegionMeta(id, start.getBytes(StandardCharsets.UTF_8), end.getBytes(StandardCharsets.UTF_8),
-                new io.nokv.node.region.RegionEpoch(1, 3), peers, RegionState.RUNNING);
+        return RaftTestCluster.region(id, start, end);
     }
 
     public static Context ctx(long region) {
-        return Context.newBuilder().setRegionId(region)
-                .setRegionEpoch(RegionEpoch.newBuilder().setVersion(1).setConfVer(3)).build();
+        return KvTestCluster.ctx(region);
     }
 
     Path storeDir(long s) {

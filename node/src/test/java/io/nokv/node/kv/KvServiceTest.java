@@ -239,7 +239,7 @@ class KvServiceTest {
     @Test
     void tooManyPendingProposalsIsServerIsBusy() throws Exception {
         long l = c.raft.awaitLeader(1);
-        int port = io.nokv.node.TestPorts.free();
+        int port = io.nokv.testkit.TestPorts.free();
         try (KvServer busy = new KvServer("127.0.0.1", port, c.raft.servers.get(l), new KvMetrics(),
                 new KvService.Limits(100, 0, 5_000)).start()) {
             var ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -258,7 +258,7 @@ class KvServiceTest {
         ListRegionsResponse lr = c.stub(1).listRegions(ListRegionsRequest.getDefaultInstance());
         assertEquals(2, lr.getRegionsCount());
         // Another test may have just moved or stopped a leader: wait for the election, do not race it.
-        io.nokv.node.Poll.until("region 1 reports a leader", java.time.Duration.ofSeconds(30),
+        io.nokv.testkit.Poll.until("region 1 reports a leader", java.time.Duration.ofSeconds(30),
                 () -> c.stub(1).listRegions(ListRegionsRequest.getDefaultInstance()).getRegions(0).hasLeader());
         StatusResponse st = c.stub(2).status(StatusRequest.getDefaultInstance());
         assertEquals(2, st.getStoreId());
@@ -272,7 +272,7 @@ class KvServiceTest {
         TransferLeaderResponse tr = c.stub(leader).transferLeader(TransferLeaderRequest.newBuilder().setContext(ctx(2))
                 .setToStoreId(target).build());
         assertTrue(tr.getError().isEmpty() && !tr.hasRegionError(), tr.toString());
-        io.nokv.node.Poll.until("store " + target + " to lead region 2", java.time.Duration.ofSeconds(10),
+        io.nokv.testkit.Poll.until("store " + target + " to lead region 2", java.time.Duration.ofSeconds(10),
                 () -> c.raft.servers.get(target).isLeader(2));
         assertFalse(c.leader(2).rawPut(RawPutRequest.newBuilder().setContext(ctx(2)).setKey(b("survivor"))
                 .setValue(b("acked")).build()).hasRegionError());

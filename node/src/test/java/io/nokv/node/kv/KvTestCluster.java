@@ -3,35 +3,57 @@ package io.nokv.node.kv;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.nokv.node.TestPorts;
 import io.nokv.node.kv.proto.Context;
 import io.nokv.node.kv.proto.RegionEpoch;
 import io.nokv.node.kv.proto.TinyKvGrpc;
 import io.nokv.node.raft.RaftTestCluster;
+import io.nokv.tso.TimestampOracle;
+import io.nokv.tso.TsoHttpServer;
 
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** {@link RaftTestCluster} plus a TinyKv gRPC server per store and a channel to each. */
+/**
+ * The in-JVM three-store cluster every KV and client test runs against: {@link RaftTestCluster}
+ * (regions 1 = [-, "m") and 2 = ["m", -)) plus a TinyKv gRPC server per store (bound at port 0 on
+ * loopback, the port kept across a restart of the store), a channel to each, and a TSO.
+ */
 public final class KvTestCluster implements AutoCloseable {
     public final RaftTestCluster raft;
-    public final Map<Long, Integer> kvPorts = new HashMap<>();
-    public final Map<Long, KvServer> kvServers = new HashMap<>();
-    public final Map<Long, ManagedChannel> channels = new HashMap<>();
+    public final Map<Long, Integer> kvPorts = new LinkedHashMap<>();
+    public final Map<Long, KvServer> kvServers = new LinkedHashMap<>();
+    public final Map<Long, ManagedChannel> channels = new LinkedHashMap<>();
+    public final TsoHttpServer tso;
+    public final String tsoUrl;
+    private final KvService.Limits limits;
 
+    /** Small limits (100 keys a request) and snapshots every 10,000 entries: what the service tests probe. */
     public KvTestCluster(Path root) throws Exception {
-        raft = new RaftTestCluster(root, 10_000);
+        this(root, 10_000, new KvService.Limits(100, 1024, 5_000));
+    }
+
+    public KvTestCluster(Path root, long snapshotThreshold, KvService.Limits limits) throws Exception {
+        this.limits = limits;
+        raft = new RaftTestCluster(root, snapshotThreshold);
         for (long s : RaftTestCluster.STORES) {
-            kvPorts.put(s, TestPorts.free());
             startKv(s);
         }
+        raft.awaitLeader(1);
+        raft.awaitLeader(2);
+        tso = TsoHttpServer.start(new InetSocketAddress("127.0.0.1", 0), new TimestampOracle(root.resolve("tso"), 100, 100_000));
+        tsoUrl = "http://127.0.0.1:" + tso.localAddress().getPort();
     }
 
     private void startKv(long s) throws Exception {
-        kvServers.put(s, new KvServer("127.0.0.1", kvPorts.get(s), raft.servers.get(s), new KvMetrics(),
-                new KvService.Limits(100, 1024, 5_000)).start());
+        KvServer server = new KvServer("127.0.0.1", kvPorts.getOrDefault(s, 0), raft.servers.get(s), new KvMetrics(), limits).start();
+        kvServers.put(s, server);
+        kvPorts.put(s, server.port());
         channels.computeIfAbsent(s, x -> NettyChannelBuilder.forAddress("127.0.0.1", kvPorts.get(x))
                 .usePlaintext().maxInboundMessageSize(64 << 20).build());
     }
@@ -47,6 +69,13 @@ public final class KvTestCluster implements AutoCloseable {
     public void startStore(long s) throws Exception {
         raft.start(s);
         startKv(s);
+    }
+
+    /** The stores' KV addresses ({@code 127.0.0.1:port}), store 1 first. */
+    public List<String> addrs() {
+        List<String> out = new ArrayList<>();
+        kvPorts.values().forEach(p -> out.add("127.0.0.1:" + p));
+        return out;
     }
 
     public TinyKvGrpc.TinyKvBlockingStub stub(long store) {
@@ -66,6 +95,29 @@ public final class KvTestCluster implements AutoCloseable {
         return ByteString.copyFromUtf8(s);
     }
 
+    /** A raft_config.json for this cluster, with the given epoch conf_version and leader hints. */
+    public Path writeConfig(Path file, long confVersion, long leader1, long leader2) throws Exception {
+        StringBuilder stores = new StringBuilder();
+        for (long s : RaftTestCluster.STORES) {
+            stores.append(stores.isEmpty() ? "" : ",").append("{\"store_id\":").append(s).append(",\"addr\":\"127.0.0.1:")
+                    .append(kvPorts.get(s)).append("\",\"raft_addr\":\"").append(raft.raftAddrs.get(s)).append("\"}");
+        }
+        String json = "{\"max_retries\":5,\"tso\":{\"listen_addr\":\"" + tsoUrl.substring(7) + "\",\"advertise_url\":\"" + tsoUrl
+                + "\"},\"stores\":[" + stores + "],\"regions\":[" + region(1, "", "m", confVersion, leader1) + ","
+                + region(2, "m", "", confVersion, leader2) + "]}";
+        Files.writeString(file, json);
+        return file;
+    }
+
+    private static String region(long id, String start, String end, long confVersion, long leader) {
+        StringBuilder peers = new StringBuilder();
+        for (long s : RaftTestCluster.STORES) {
+            peers.append(peers.isEmpty() ? "" : ",").append("{\"store_id\":").append(s).append(",\"peer_id\":").append(s * 100 + id).append("}");
+        }
+        return "{\"id\":" + id + ",\"start_key\":\"" + start + "\",\"end_key\":\"" + end + "\",\"epoch\":{\"version\":1,\"conf_version\":"
+                + confVersion + "},\"peers\":[" + peers + "],\"leader_store_id\":" + leader + "}";
+    }
+
     @Override
     public void close() throws Exception {
         for (ManagedChannel c : channels.values()) {
@@ -74,5 +126,6 @@ public final class KvTestCluster implements AutoCloseable {
         for (long s : RaftTestCluster.STORES) {
             stopStore(s);
         }
+        tso.close();
     }
 }

@@ -1,8 +1,8 @@
 package io.nokv.node.raft;
 
-import io.nokv.node.Poll;
-import io.nokv.node.kv.proto.RegionMeta;
-import io.nokv.node.kv.proto.RegionPeer;
+import io.nokv.testkit.Poll;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +23,10 @@ class ConfChangeTest {
             assertTrue(c.servers.get(RaftTestCluster.SPARE).machines().isEmpty(), "store 4 starts with no region");
 
             long leader = c.awaitLeader(1);
-            RegionPeer p4 = RegionPeer.newBuilder().setStoreId(4).setPeerId(401).build();
+            RegionPeer p4 = new RegionPeer(4, 401);
             RegionMeta added = c.servers.get(leader).changePeer(1, p4, true, 20_000);
-            assertEquals(4, added.getPeersCount());
-            assertEquals(4, added.getEpochConfVersion());
+            assertEquals(4, added.peers().size());
+            assertEquals(4, added.epoch().confVersion());
 
             // The new replica caught up (data written before it joined) and persisted the region.
             Poll.until("store 4 to hold the region's data", Duration.ofSeconds(20),
@@ -36,7 +36,7 @@ class ConfChangeTest {
                     () -> "joined".equals(raw(c.dbs.get(4L), "after")));
             for (long s : new long[] {1, 2, 3, 4}) {
                 Poll.until("store " + s + " to persist conf_version 4", Duration.ofSeconds(10),
-                        () -> c.servers.get(s).directory().get(1).getEpochConfVersion() == 4);
+                        () -> c.servers.get(s).directory().get(1).epoch().confVersion() == 4);
             }
 
             // Remove store 3's peer: the others persist the shrunk membership.
@@ -46,13 +46,13 @@ class ConfChangeTest {
                 Poll.until("store 1 to lead", Duration.ofSeconds(10), () -> c.servers.get(1L).isLeader(1));
                 leader = 1;
             }
-            RegionPeer p3 = RegionPeer.newBuilder().setStoreId(3).setPeerId(301).build();
+            RegionPeer p3 = new RegionPeer(3, 301);
             RegionMeta removed = c.servers.get(leader).changePeer(1, p3, false, 20_000);
-            assertEquals(3, removed.getPeersCount());
-            assertEquals(5, removed.getEpochConfVersion());
+            assertEquals(3, removed.peers().size());
+            assertEquals(5, removed.epoch().confVersion());
             for (long s : new long[] {1, 2, 4}) {
                 Poll.until("store " + s + " to persist conf_version 5", Duration.ofSeconds(10),
-                        () -> c.servers.get(s).directory().get(1).getEpochConfVersion() == 5);
+                        () -> c.servers.get(s).directory().get(1).epoch().confVersion() == 5);
             }
             assertTrue(c.rawPut(1, "after", "removed").getOk());
             Poll.until("store 4 to apply writes after the removal", Duration.ofSeconds(20),

@@ -4,16 +4,20 @@ import com.google.protobuf.ByteString;
 import io.nokv.engine.DB;
 import io.nokv.engine.NoKV;
 import io.nokv.engine.Options;
-import io.nokv.node.Poll;
-import io.nokv.node.TestPorts;
+import io.nokv.testkit.Poll;
+import io.nokv.testkit.TestPorts;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
 import io.nokv.node.kv.proto.RawPutRequest;
-import io.nokv.node.kv.proto.RegionMeta;
-import io.nokv.node.kv.proto.RegionPeer;
+import io.nokv.node.region.RegionEpoch;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionPeer;
+import io.nokv.node.region.RegionState;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +55,12 @@ public final class RaftTestCluster implements AutoCloseable {
     }
 
     public static RegionMeta region(long id, String start, String end) {
-        RegionMeta.Builder b = RegionMeta.newBuilder().setId(id).setStartKey(ByteString.copyFromUtf8(start))
-                .setEndKey(ByteString.copyFromUtf8(end)).setEpochVersion(1).setEpochConfVersion(3).setState("running");
+        List<RegionPeer> peers = new ArrayList<>();
         for (long s : STORES) {
-            b.addPeers(RegionPeer.newBuilder().setStoreId(s).setPeerId(s * 100 + id));
+            peers.add(new RegionPeer(s, s * 100 + id));
         }
-        return b.build();
+        return new RegionMeta(id, start.getBytes(StandardCharsets.UTF_8),
+                end.getBytes(StandardCharsets.UTF_8), new RegionEpoch(1, 3), peers, RegionState.RUNNING);
     }
 
     public Map<Long, String> peerMap(long self) {

@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.nokv.engine.ColumnFamily;
 import io.nokv.engine.DB;
 import io.nokv.engine.VersionedValue;
-import io.nokv.node.Poll;
+import io.nokv.testkit.Poll;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RawDeleteRequest;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,13 @@
 package io.nokv.node.raft;
 
-import com.google.protobuf.ByteString;
 import io.nokv.engine.ColumnFamily;
 import io.nokv.engine.DB;
 import io.nokv.engine.NoKV;
 import io.nokv.engine.Options;
 import io.nokv.engine.VersionedValue;
-import io.nokv.node.kv.proto.RegionMeta;
+import io.nokv.node.region.RegionEpoch;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RegionSnapshotTest {
-    static final RegionMeta REGION = RegionMeta.newBuilder().setId(7).setEndKey(ByteString.copyFromUtf8("m")).build();
+    static final RegionMeta REGION = new RegionMeta(7, new byte[0], k("m"), new RegionEpoch(0, 0), List.of(), RegionState.RUNNING);
 
     static byte[] k(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -60,7 +62,7 @@ class RegionSnapshotTest {
             dst.put(ColumnFamily.DEFAULT, k("zz"), 1, k("other region"));   // outside the range: untouched
             RegionSnapshot.Header h = RegionSnapshot.install(dst, file, ReservedKeys.appliedKey(7));
             assertEquals(42, h.index());
-            assertEquals(7, h.meta().getId());
+            assertEquals(7, h.meta().id());
 
             assertNull(newest(dst, ColumnFamily.DEFAULT, "deleted"));
             assertEquals("v9@9", newest(dst, ColumnFamily.DEFAULT, "kv"));
