@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code nokv regions}: the region catalog persisted in a store directory, read without the store's lock. */
 @Command(name = "regions", mixinStandardHelpOptions = true,
@@ -39,17 +38,10 @@ final class RegionsCommand implements Callable<Integer> {
         }
         out.println("Regions:");
         for (RegionMeta r : regions) {
-            String peers = r.peers().stream().map(p -> "{store:" + p.storeId() + " peer:" + p.peerId() + "}")
-                    .collect(Collectors.joining(" "));
             out.println("- id=" + r.id() + " state=" + r.state().displayName() + " epoch={ver:" + r.epoch().version()
-                    + " conf:" + r.epoch().confVersion() + "} range=[" + bound(r.startKey(), "-inf") + ","
-                    + bound(r.endKey(), "+inf") + ") peers=[" + peers + "]");
+                    + " conf:" + r.epoch().confVersion() + "} range=" + RegionText.range(r) + " peers=" + RegionText.peers(r));
         }
         return 0;
-    }
-
-    private static String bound(byte[] key, String unbounded) {
-        return key.length == 0 ? unbounded : Cli.quoted(Keys.format(key));
     }
 
     private static Map<String, Object> toJson(RegionMeta r) {

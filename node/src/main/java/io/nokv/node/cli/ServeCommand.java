@@ -4,7 +4,6 @@ import io.nokv.engine.DB;
 import io.nokv.engine.NoKV;
 import io.nokv.engine.Options;
 import io.nokv.node.config.HostPort;
-import io.nokv.node.config.Keys;
 import io.nokv.node.kv.KvMetrics;
 import io.nokv.node.kv.KvServer;
 import io.nokv.node.kv.KvService;
@@ -164,17 +163,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         out.println("Sample regions:");
         for (RegionMeta r : regions.stream().limit(5).toList()) {
-            String ps = r.peers().stream().map(p -> "{store:" + p.storeId() + " peer:" + p.peerId() + "}")
-                    .collect(Collectors.joining(" "));
-            out.println("- id=" + r.id() + " range=[" + bound(r.startKey(), "-inf") + "," + bound(r.endKey(), "+inf")
-                    + ") peers=[" + ps + "]");
+            out.println("- id=" + r.id() + " range=" + RegionText.range(r) + " peers=" + RegionText.peers(r));
         }
         if (regions.size() > 5) {
             out.println("... (" + (regions.size() - 5) + " more)");
         }
-    }
-
-    private static String bound(byte[] key, String unbounded) {
-        return key.length == 0 ? unbounded : Cli.quoted(Keys.format(key));
     }
 }

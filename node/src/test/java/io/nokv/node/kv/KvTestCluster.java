@@ -3,10 +3,13 @@ package io.nokv.node.kv;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.nokv.node.config.Keys;
 import io.nokv.node.kv.proto.Context;
 import io.nokv.node.kv.proto.RegionEpoch;
 import io.nokv.node.kv.proto.TinyKvGrpc;
 import io.nokv.node.raft.RaftTestCluster;
+import io.nokv.node.region.RegionMeta;
+import io.nokv.node.region.RegionPeer;
 import io.nokv.tso.TimestampOracle;
 import io.nokv.tso.TsoHttpServer;
 
@@ -95,27 +98,33 @@ public final class KvTestCluster implements AutoCloseable {
         return ByteString.copyFromUtf8(s);
     }
 
-    /** A raft_config.json for this cluster, with the given epoch conf_version and leader hints. */
+    /** A raft_config.json for this cluster (its regions), with the given epoch conf_version and leader hints. */
     public Path writeConfig(Path file, long confVersion, long leader1, long leader2) throws Exception {
         StringBuilder stores = new StringBuilder();
         for (long s : RaftTestCluster.STORES) {
             stores.append(stores.isEmpty() ? "" : ",").append("{\"store_id\":").append(s).append(",\"addr\":\"127.0.0.1:")
                     .append(kvPorts.get(s)).append("\",\"raft_addr\":\"").append(raft.raftAddrs.get(s)).append("\"}");
         }
+        long[] leaders = {leader1, leader2};
+        StringBuilder regions = new StringBuilder();
+        for (int i = 0; i < RaftTestCluster.REGIONS.size(); i++) {
+            regions.append(i == 0 ? "" : ",").append(regionJson(RaftTestCluster.REGIONS.get(i), confVersion, leaders[i]));
+        }
         String json = "{\"max_retries\":5,\"tso\":{\"listen_addr\":\"" + tsoUrl.substring(7) + "\",\"advertise_url\":\"" + tsoUrl
-                + "\"},\"stores\":[" + stores + "],\"regions\":[" + region(1, "", "m", confVersion, leader1) + ","
-                + region(2, "m", "", confVersion, leader2) + "]}";
+                + "\"},\"stores\":[" + stores + "],\"regions\":[" + regions + "]}";
         Files.writeString(file, json);
         return file;
     }
 
-    private static String region(long id, String start, String end, long confVersion, long leader) {
+    private static String regionJson(RegionMeta r, long confVersion, long leader) {
         StringBuilder peers = new StringBuilder();
-        for (long s : RaftTestCluster.STORES) {
-            peers.append(peers.isEmpty() ? "" : ",").append("{\"store_id\":").append(s).append(",\"peer_id\":").append(s * 100 + id).append("}");
+        for (RegionPeer p : r.peers()) {
+            peers.append(peers.isEmpty() ? "" : ",").append("{\"store_id\":").append(p.storeId())
+                    .append(",\"peer_id\":").append(p.peerId()).append("}");
         }
-        return "{\"id\":" + id + ",\"start_key\":\"" + start + "\",\"end_key\":\"" + end + "\",\"epoch\":{\"version\":1,\"conf_version\":"
-                + confVersion + "},\"peers\":[" + peers + "],\"leader_store_id\":" + leader + "}";
+        return "{\"id\":" + r.id() + ",\"start_key\":\"" + Keys.format(r.startKey()) + "\",\"end_key\":\"" + Keys.format(r.endKey())
+                + "\",\"epoch\":{\"version\":" + r.epoch().version() + ",\"conf_version\":" + confVersion + "},\"peers\":[" + peers
+                + "],\"leader_store_id\":" + leader + "}";
     }
 
     @Override

@@ -23,9 +23,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Three stores in one JVM (separate engines and Ratis servers), regions 1 = [-, "m") and 2 = ["m", -). */
+/**
+ * The test topology, defined here once — stores 1, 2, 3; regions 1 = [-, "m") and 2 = ["m", -)
+ * with a peer on every store ({@link #peerId}), epoch {ver:1 conf:3} — and those three stores in
+ * one JVM (separate engines and Ratis servers).
+ */
 public final class RaftTestCluster implements AutoCloseable {
     public static final long[] STORES = {1, 2, 3};
+    /** The regions, in key order. */
+    public static final List<RegionMeta> REGIONS = List.of(region(1, "", "m"), region(2, "m", ""));
     /** A store in no region at first (conf-change tests add it); every store knows its address. */
     public static final long SPARE = 4;
 
@@ -45,8 +51,7 @@ public final class RaftTestCluster implements AutoCloseable {
         for (long s : STORES) {
             DB db = openDb(s);
             RegionDirectory dir = new CatalogRegionDirectory(io.nokv.node.region.RegionCatalog.load(db));
-            dir.save(region(1, "", "m"));
-            dir.save(region(2, "m", ""));
+            REGIONS.forEach(dir::save);
             db.close();
         }
         for (long s : STORES) {
@@ -54,10 +59,15 @@ public final class RaftTestCluster implements AutoCloseable {
         }
     }
 
+    /** Store {@code s}'s peer of region {@code r}. */
+    public static long peerId(long store, long region) {
+        return store * 100 + region;
+    }
+
     public static RegionMeta region(long id, String start, String end) {
         List<RegionPeer> peers = new ArrayList<>();
         for (long s : STORES) {
-            peers.add(new RegionPeer(s, s * 100 + id));
+            peers.add(new RegionPeer(s, peerId(s, id)));
         }
         return new RegionMeta(id, start.getBytes(StandardCharsets.UTF_8),
                 end.getBytes(StandardCharsets.UTF_8), new RegionEpoch(1, 3), peers, RegionState.RUNNING);
@@ -67,8 +77,9 @@ public final class RaftTestCluster implements AutoCloseable {
         Map<Long, String> m = new HashMap<>();
         for (long s : raftAddrs.keySet()) {
             if (s != self) {
-                m.put(s * 100 + 1, raftAddrs.get(s));
-                m.put(s * 100 + 2, raftAddrs.get(s));
+                for (RegionMeta r : REGIONS) {
+                    m.put(peerId(s, r.id()), raftAddrs.get(s));
+                }
             }
         }
         return m;
