@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -40,6 +41,30 @@ final class ScriptProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         return new ScriptProcess(new ProcessBuilder(withDefaultSigint(cmd)).directory(root.toFile())
                 .redirectErrorStream(true).start());
+    }
+
+    /** {@code ./jbang args...} (any JBang command line) run in {@code cwd} with {@code env} added to ours. */
+    static ScriptProcess start(Path cwd, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(checkout().resolve("jbang").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(withDefaultSigint(cmd)).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return new ScriptProcess(pb.start());
+    }
+
+    static ScriptProcess startWithInput(String input, Path cwd, Map<String, String> env, String... args) throws IOException {
+        ScriptProcess p = start(cwd, env, args);
+        try (var in = p.process.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        return p;
+    }
+
+    static Result run(Duration timeout, Path cwd, Map<String, String> env, String... args) throws Exception {
+        try (ScriptProcess p = start(cwd, env, args)) {
+            int code = p.awaitExit(timeout);
+            return new Result(code, p.output());
+        }
     }
 
     /** {@code ./jbang alias args...} with {@code input} as its standard input (then closed). */
