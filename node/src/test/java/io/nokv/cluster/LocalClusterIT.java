@@ -1,5 +1,6 @@
 package io.nokv.cluster;
 
+import io.nokv.node.FileTree;
 import io.nokv.client.NokvClient;
 import io.nokv.client.NokvException;
 import io.nokv.client.Transaction;
@@ -11,18 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,25 +226,15 @@ class LocalClusterIT {
         // start) would create an empty store over it and the next open would delete the old files.
         Path store1 = byHand.resolve("store-1");
         Files.delete(store1.resolve("CURRENT"));
-        Map<String, Long> before = files(store1);
+        Map<String, Long> before = FileTree.sizes(store1);
         ScriptProcess.Result refused = ScriptProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
                 "--path-template", template);
         check(refused, "bootstrap-from-config: ", store1 + " has no CURRENT but holds store files (MANIFEST-");
         assertTrue(refused.output().contains("refusing, nothing was changed"), refused.output());
-        assertEquals(before, files(store1), "nothing created, moved or deleted");
+        assertEquals(before, FileTree.sizes(store1), "nothing created, moved or deleted");
         refused = ScriptProcess.run(START, "run-local-cluster", "--config", config.toString(), "--workdir", byHand.toString());
         check(refused, "run-local-cluster: ", store1 + " has no CURRENT but holds store files");
-        assertEquals(before, files(store1), "nothing created, moved or deleted");
-    }
-
-    private static Map<String, Long> files(Path root) throws IOException {
-        Map<String, Long> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                out.put(root.relativize(p).toString(), Files.size(p));
-            }
-        }
-        return out;
+        assertEquals(before, FileTree.sizes(store1), "nothing created, moved or deleted");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.nokv.node.local;
 
 import io.nokv.engine.DB;
+import io.nokv.node.FileTree;
 import io.nokv.engine.NoKV;
 import io.nokv.engine.Options;
 import io.nokv.node.config.AddressScope;
@@ -10,14 +11,11 @@ import io.nokv.node.region.RegionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,11 +69,11 @@ class SeederTest {
             db.put("in-the-wal".getBytes(StandardCharsets.UTF_8), "yes".getBytes(StandardCharsets.UTF_8));
         }
         Files.delete(store.resolve("CURRENT"));
-        Map<String, Long> before = files(store);
+        Map<String, Long> before = FileTree.sizes(store);
         assertTrue(before.keySet().stream().anyMatch(n -> n.endsWith(".sst")), before.toString());
 
         Seeder.StoreNotEmptyException e = assertThrows(Seeder.StoreNotEmptyException.class, () -> Seeder.seed(store, REGIONS));
-        assertEquals(before, files(store), "nothing created, moved or deleted");
+        assertEquals(before, FileTree.sizes(store), "nothing created, moved or deleted");
         assertTrue(e.getMessage().startsWith(store + " has no CURRENT but holds store files (MANIFEST-"), e.getMessage());
         assertTrue(e.getMessage().contains("refusing, nothing was changed"), e.getMessage());
         assertTrue(e.getMessage().contains("restore CURRENT"), e.getMessage());
@@ -103,15 +101,5 @@ class SeederTest {
         Files.createDirectories(store.resolve("vlog"));
         Files.writeString(store.resolve("server.log"), "an earlier start that failed before the engine opened\n");
         assertEquals(Seeder.Outcome.SEEDED, Seeder.seed(store, REGIONS));
-    }
-
-    private static Map<String, Long> files(Path root) throws IOException {
-        Map<String, Long> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                out.put(root.relativize(p).toString(), Files.size(p));
-            }
-        }
-        return out;
     }
 }
