@@ -6,6 +6,7 @@
 import io.nokv.node.cli.Cli;
 import io.nokv.node.cli.Nokv;
 import io.nokv.node.config.AddressScope;
+import io.nokv.node.local.ClassDataSharing;
 import io.nokv.node.local.ClusterLayout;
 import io.nokv.node.local.ClusterProbe;
 import io.nokv.node.local.JavaCommand;
@@ -56,8 +57,14 @@ public class RunLocalCluster implements Callable<Integer> {
             description = "Grace period for each child after SIGTERM before it is killed (default: ${DEFAULT-VALUE}).")
     int stopTimeout;
 
+    @Option(names = "--class-data-sharing", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Start the children with an AppCDS archive of their classes (in ~/.cache/nokv/cds, made by "
+                    + "the first store when it first stops; halves a store JVM's start-up). Default: on.")
+    boolean classDataSharing;
+
     private final List<SupervisedProcess> stores = new ArrayList<>();
     private SupervisedProcess tso;
+    private ClassDataSharing cds;
 
     public static void main(String[] args) {
         Cli.exit(new RunLocalCluster(), args);
@@ -68,6 +75,7 @@ public class RunLocalCluster implements Callable<Integer> {
         ShutdownSignal stop = ShutdownSignal.install();
         Topology topology = Topology.loadOrExample(config, AddressScope.LOCAL);
         ClusterLayout layout = new ClusterLayout(workdir);
+        cds = classDataSharing ? ClassDataSharing.inUserCache() : null;
         for (Topology.Store s : topology.stores()) {
             Path dir = layout.storeDir(s.id());
             if (Seeder.seed(dir, topology.regions()) == Seeder.Outcome.SEEDED) {
@@ -99,7 +107,7 @@ public class RunLocalCluster implements Callable<Integer> {
         System.out.println("Starting TSO on " + topology.tsoListen().get() + " (log " + layout.tsoLog() + ")");
         JavaCommand cmd = JavaCommand.of(TsoServer.class, List.of("--addr", topology.tsoListen().get(), "--start", "100",
                 "--data-dir", layout.tsoDataDir().toString()));
-        tso = SupervisedProcess.start("nokv-tso", cmd.commandLine(), layout.root(), layout.tsoLog());
+        tso = SupervisedProcess.start("nokv-tso", withCds(cmd, false).commandLine(), layout.root(), layout.tsoLog());
     }
 
     private void startStore(Topology topology, ClusterLayout layout, Topology.Store s) {
@@ -109,8 +117,12 @@ public class RunLocalCluster implements Callable<Integer> {
         if (raftDebugLog) {
             args.add("--raft-debug-log");
         }
-        JavaCommand cmd = JavaCommand.of(Nokv.class, args);
+        JavaCommand cmd = withCds(JavaCommand.of(Nokv.class, args), stores.isEmpty());
         stores.add(SupervisedProcess.start("store " + s.id(), cmd.commandLine(), layout.root(), layout.storeLog(s.id())));
+    }
+
+    private JavaCommand withCds(JavaCommand cmd, boolean createArchive) {
+        return cds == null ? cmd : cmd.withJvmOptions(cds.jvmOptions(createArchive));
     }
 
     private List<SupervisedProcess> children() {
@@ -191,6 +203,9 @@ public class RunLocalCluster implements Callable<Integer> {
         SupervisedProcess.stopAll(stores, Duration.ofSeconds(stopTimeout));
         if (tso != null) {
             SupervisedProcess.stopAll(List.of(tso), Duration.ofSeconds(stopTimeout));
+        }
+        if (cds != null && cds.publish()) {
+            System.out.println("Class-data sharing archive for the next start: " + cds.archive());
         }
     }
 }
