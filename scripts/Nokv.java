@@ -1,16 +1,14 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES ../lib/ScriptFailure.java
-//SOURCES ../lib/NokvCheckout.java
-//SOURCES ../lib/ModuleBuild.java
-//SOURCES ../lib/ModuleLauncher.java
+// The module classes (io.nokv:nokv-node) come from the catalog alias's dependencies, or from
+// ./jbang's --cp when run from a checkout (docs/launcher.md).
 
 /**
- * The store binary: `jbang nokv@nokv regions --workdir DIR [--json]`. All flags are nokv's;
+ * The store binary: `jbang nokv@nokv serve|regions|stats|manifest|vlog ...`. All flags are nokv's;
  * `--help` lists the subcommands.
  */
 public class Nokv {
     public static void main(String[] args) {
-        ModuleLauncher.runOrExit(ModuleLauncher.Binary.NOKV, args);
+        io.nokv.node.cli.Nokv.main(args);
     }
 }

@@ -1,9 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES ../lib/ScriptFailure.java
-//SOURCES ../lib/NokvCheckout.java
-//SOURCES ../lib/ModuleBuild.java
-//SOURCES ../lib/ModuleLauncher.java
+// The module classes (io.nokv:nokv-node) come from the catalog alias's dependencies, or from
+// ./jbang's --cp when run from a checkout (docs/launcher.md).
 
 /**
  * The cluster-config tool: `jbang nokv-config@nokv regions --format simple` (the Go original's
@@ -11,6 +9,6 @@
  */
 public class NokvConfig {
     public static void main(String[] args) {
-        ModuleLauncher.runOrExit(ModuleLauncher.Binary.NOKV_CONFIG, args);
+        io.nokv.node.cli.NokvConfig.main(args);
     }
 }

@@ -1,25 +1,23 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//JAVAC_OPTIONS -XDignore.symbol.file
-//DEPS info.picocli:picocli:4.7.7
-//DEPS org.zeroturnaround:zt-exec:1.13.0
-//SOURCES ../lib/ScriptFailure.java
-//SOURCES ../lib/NokvCheckout.java
-//SOURCES ../lib/ModuleBuild.java
-//SOURCES ../lib/NodeClasses.java
-//SOURCES ../lib/ClusterTopology.java
-//SOURCES ../lib/ScriptMain.java
-//SOURCES ../lib/Child.java
-//SOURCES ../lib/Signals.java
+// The module classes (io.nokv:nokv-node) come from the catalog alias's dependencies, or from
+// ./jbang's --cp when run from a checkout (docs/launcher.md).
 
+import io.nokv.node.cli.Cli;
+import io.nokv.node.cli.Nokv;
+import io.nokv.node.config.AddressScope;
+import io.nokv.node.local.ClassDataSharing;
+import io.nokv.node.local.ClusterLayout;
+import io.nokv.node.local.ClusterProbe;
+import io.nokv.node.local.JavaCommand;
+import io.nokv.node.local.Seeder;
+import io.nokv.node.local.SupervisedProcess;
+import io.nokv.node.local.Topology;
+import io.nokv.tso.ShutdownSignal;
+import io.nokv.tso.TsoServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +29,8 @@ import java.util.stream.Collectors;
 
 /**
  * Brings up a whole cluster on this machine from one config (the Go original's
- * scripts/run_local_cluster.sh): seeds each store once, starts the TSO and every store as children,
- * waits until all answer and every region has a leader, then supervises them until Ctrl+C.
+ * scripts/run_local_cluster.sh): read the config, seed each store once, start the TSO and one JVM
+ * per store, wait until every region has a leader, supervise until Ctrl+C, stop.
  * Restarts reuse the existing directories, also after a crash.
  */
 @Command(name = "run-local-cluster", mixinStandardHelpOptions = true, sortOptions = false,
@@ -40,11 +38,11 @@ import java.util.stream.Collectors;
                 + "nokv-tso (when tso.listen_addr is set) and one nokv serve per store, until Ctrl+C or SIGTERM.")
 public class RunLocalCluster implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Cluster config (default: ./raft_config.example.json, else the checkout's).")
+            description = "Cluster config (default: ./raft_config.example.json, else the example bundled with NoKV).")
     Path config;
 
     @Option(names = "--workdir", paramLabel = "DIR", defaultValue = "artifacts/cluster",
-            description = "Data root: store-<id>/, tso/, tso.log (default: ./${DEFAULT-VALUE}).")
+            description = "The cluster's root directory: store-<id>/, tso/, tso.log (default: ./${DEFAULT-VALUE}).")
     Path workdir;
 
     @Option(names = "--raft-debug-log", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -59,153 +57,140 @@ public class RunLocalCluster implements Callable<Integer> {
             description = "Grace period for each child after SIGTERM before it is killed (default: ${DEFAULT-VALUE}).")
     int stopTimeout;
 
-    private final List<Child> children = new ArrayList<>();
+    @Option(names = "--class-data-sharing", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Start the children with an AppCDS archive of their classes (in ~/.cache/nokv/cds, made by "
+                    + "the first store when it first stops; halves a store JVM's start-up). Default: on.")
+    boolean classDataSharing;
+
+    private final List<SupervisedProcess> stores = new ArrayList<>();
+    private SupervisedProcess tso;
+    private ClassDataSharing cds;
 
     public static void main(String[] args) {
-        ScriptMain.exit(new RunLocalCluster(), args);
+        Cli.exit(new RunLocalCluster(), args);
     }
 
     @Override
     public Integer call() throws Exception {
-        Signals signals = Signals.install();
-        Path root = NokvCheckout.require();
-        Path cfg = ClusterTopology.defaultConfig(config).toAbsolutePath().normalize();
-        Path work = workdir.toAbsolutePath().normalize();
-        ClusterTopology topology = ClusterTopology.load(cfg, "local"); // builds the node module if needed
-        ModuleBuild.ensureFresh(root, ModuleBuild.Module.TSO);
-        Files.createDirectories(work);
-
-        for (ClusterTopology.Store s : topology.stores) {
-            Path dir = work.resolve("store-" + s.id());
-            if (topology.seed(dir, "running")) {
-                System.out.println("Seeded store " + s.id() + " at " + dir + " (" + topology.regions.size() + " regions)");
+        ShutdownSignal stop = ShutdownSignal.install();
+        Topology topology = Topology.loadOrExample(config, AddressScope.LOCAL);
+        ClusterLayout layout = new ClusterLayout(workdir);
+        cds = classDataSharing ? ClassDataSharing.inUserCache() : null;
+        for (Topology.Store s : topology.stores()) {
+            Path dir = layout.storeDir(s.id());
+            if (Seeder.seed(dir, topology.regions()) == Seeder.Outcome.SEEDED) {
+                System.out.println("Seeded store " + s.id() + " at " + dir + " (" + topology.regions().size() + " regions)");
             } else {
                 System.out.println("Store " + s.id() + " already bootstrapped; skipping manifest seeding");
             }
         }
-
-        Map<String, String> env = Map.of("NOKV_HOME", root.toString());
-        String jbang = root.resolve("jbang").toString();
-        // JBang's cache is not safe for concurrent first builds of one script: build each once, here.
-        for (String alias : List.of("nokv-tso", "serve-from-config")) {
-            Child.run(alias + " build", List.of(jbang, "build", alias), root, env, Duration.ofMinutes(10));
-        }
         try {
-            Child tso = null;
-            if (topology.tsoListen != null) {
-                System.out.println("Starting TSO on " + topology.tsoListen + " (log " + work.resolve("tso.log") + ")");
-                tso = Child.start("nokv-tso", List.of(jbang, "nokv-tso", "--addr", topology.tsoListen, "--start", "100",
-                        "--data-dir", work.resolve("tso").toString()), work, work.resolve("tso.log"), env);
-                children.add(tso);
+            startTso(topology, layout);
+            for (Topology.Store s : topology.stores()) {
+                startStore(topology, layout, s);
             }
-            Map<Long, Child> stores = new LinkedHashMap<>();
-            for (ClusterTopology.Store s : topology.stores) {
-                Path dir = work.resolve("store-" + s.id());
-                System.out.println("Starting store " + s.id() + " on " + s.listen() + " (log " + dir.resolve("server.log") + ")");
-                List<String> cmd = new ArrayList<>(List.of(jbang, "serve-from-config", "--config", cfg.toString(),
-                        "--store-id", Long.toString(s.id()), "--workdir", dir.toString(), "--stop-with-parent"));
-                if (raftDebugLog) {
-                    cmd.add("--raft-debug-log");
-                }
-                Child c = Child.start("store " + s.id(), cmd, work, dir.resolve("server.log"), env);
-                stores.put(s.id(), c);
-                children.add(c);
+            if (!awaitReady(topology, stop)) {
+                return 0;
             }
-            if (!awaitReady(topology, tso, signals)) {
-                return shutDown(0);
-            }
-            System.out.println("Cluster running. " + (tso != null ? "TSO available at " + topology.tsoUrl + "/tso"
-                    : "TSO disabled (no tso.listen_addr in the config)"));
-            Map<Long, Long> leaders = leaders(topology);
-            for (ClusterTopology.Store s : topology.stores) {
-                String led = leaders.entrySet().stream().filter(e -> e.getValue() == s.id()).map(e -> Long.toString(e.getKey()))
-                        .collect(Collectors.joining(", "));
-                System.out.println("  store " + s.id() + ": " + s.addr() + " (pid " + stores.get(s.id()).pid() + ")"
-                        + (led.isEmpty() ? "" : ", leads region " + led));
-            }
-            System.out.println("Press Ctrl+C to stop");
-            supervise(signals);
-            return shutDown(0);
-        } catch (ScriptFailure e) {
-            System.err.println("run-local-cluster: " + e.getMessage());
-            return shutDown(1);
+            printBanner(topology);
+            supervise(stop);
+            return 0;
+        } finally {
+            shutDown();
         }
+    }
+
+    private void startTso(Topology topology, ClusterLayout layout) {
+        if (topology.tsoListen().isEmpty()) {
+            return;
+        }
+        System.out.println("Starting TSO on " + topology.tsoListen().get() + " (log " + layout.tsoLog() + ")");
+        JavaCommand cmd = JavaCommand.of(TsoServer.class, List.of("--addr", topology.tsoListen().get(), "--start", "100",
+                "--data-dir", layout.tsoDataDir().toString()));
+        tso = SupervisedProcess.start("nokv-tso", withCds(cmd, false).commandLine(), layout.root(), layout.tsoLog());
+    }
+
+    private void startStore(Topology topology, ClusterLayout layout, Topology.Store s) {
+        System.out.println("Starting store " + s.id() + " on " + s.listen() + " (log " + layout.storeLog(s.id()) + ")");
+        List<String> args = new ArrayList<>(topology.serveArgs(s.id(), layout.storeDir(s.id())));
+        args.add("--stop-with-parent");
+        if (raftDebugLog) {
+            args.add("--raft-debug-log");
+        }
+        JavaCommand cmd = withCds(JavaCommand.of(Nokv.class, args), stores.isEmpty());
+        stores.add(SupervisedProcess.start("store " + s.id(), cmd.commandLine(), layout.root(), layout.storeLog(s.id())));
+    }
+
+    private JavaCommand withCds(JavaCommand cmd, boolean createArchive) {
+        return cds == null ? cmd : cmd.withJvmOptions(cds.jvmOptions(createArchive));
+    }
+
+    private List<SupervisedProcess> children() {
+        List<SupervisedProcess> all = new ArrayList<>(stores);
+        if (tso != null) {
+            all.add(0, tso);
+        }
+        return all;
     }
 
     /** Polls until the TSO answers and every region has a leader; false when a signal came first. */
-    private boolean awaitReady(ClusterTopology topology, Child tso, Signals signals) {
+    private boolean awaitReady(Topology topology, ShutdownSignal stop) {
         long start = System.nanoTime();
         long deadline = start + Duration.ofSeconds(startupTimeout).toNanos();
         long nextReport = start + Duration.ofSeconds(10).toNanos();
-        List<String> problems = List.of("nothing checked yet");
-        while (System.nanoTime() < deadline) {
-            for (Child c : children) {
+        while (true) {
+            for (SupervisedProcess c : children()) {
                 if (!c.alive()) {
-                    throw new ScriptFailure(c.name + " exited with code " + c.exitCode() + " while starting; last lines of "
-                            + c.log + ":\n" + c.tail(25));
+                    System.out.println(c.exitReport(25));
+                    throw new IllegalStateException(c.name() + " exited with code " + c.exitCode() + " while starting (log tail above)");
                 }
             }
-            problems = new ArrayList<>();
-            if (tso != null && !tsoAnswers(topology)) {
-                problems.add("the TSO does not answer at " + topology.tsoUrl);
-            }
-            @SuppressWarnings("unchecked")
-            List<String> stores = (List<String>) NodeClasses.callStatic("io.nokv.client.ClusterProbe", "notReady",
-                    topology.storeAddrs(), topology.regionIds());
-            problems.addAll(stores);
+            List<String> problems = ClusterProbe.notReady(topology);
             if (problems.isEmpty()) {
                 return true;
             }
-            if (System.nanoTime() > nextReport) {
-                System.out.println("Waiting for the cluster (" + (System.nanoTime() - start) / 1_000_000_000 + " s): "
+            long now = System.nanoTime();
+            if (now > deadline) {
+                children().forEach(c -> System.out.println("last lines of " + c.log() + ":\n" + c.tail(15)));
+                throw new IllegalStateException("the cluster did not come up within " + startupTimeout + " s: "
                         + String.join("; ", problems));
-                nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             }
-            if (signals.await(250)) {
+            if (now > nextReport) {
+                System.out.println("Waiting for the cluster (" + (now - start) / 1_000_000_000 + " s): " + String.join("; ", problems));
+                nextReport = now + Duration.ofSeconds(10).toNanos();
+            }
+            if (stop.await(Duration.ofMillis(250))) {
                 return false;
             }
         }
-        StringBuilder why = new StringBuilder("the cluster did not come up within " + startupTimeout + " s: "
-                + String.join("; ", problems));
-        for (Child c : children) {
-            boolean implicated = problems.stream().anyMatch(p -> p.contains(c.name) || (c.name.equals("nokv-tso") && p.contains("TSO")))
-                    || (c.name.startsWith("store") && problems.stream().anyMatch(p -> p.startsWith("region")));
-            if (implicated) {
-                why.append("\nlast lines of ").append(c.log).append(":\n").append(c.tail(15));
-            }
-        }
-        throw new ScriptFailure(why.toString());
     }
 
-    private boolean tsoAnswers(ClusterTopology topology) {
-        String host = topology.tsoListen.replaceFirst("^0\\.0\\.0\\.0:", "127.0.0.1:").replaceFirst("^\\[::\\]:", "127.0.0.1:");
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + host + "/healthz"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200;
-        } catch (Exception e) {
-            return false;
+    private void printBanner(Topology topology) {
+        System.out.println("Cluster running. " + (tso != null ? "TSO available at " + topology.tsoUrl().orElseThrow() + "/tso"
+                : "TSO disabled (no tso.listen_addr in the config)"));
+        Map<Long, List<Long>> led = new LinkedHashMap<>();
+        ClusterProbe.leaders(topology).forEach((region, store) -> led.computeIfAbsent(store, k -> new ArrayList<>()).add(region));
+        for (int i = 0; i < stores.size(); i++) {
+            Topology.Store s = topology.stores().get(i);
+            List<Long> regions = led.getOrDefault(s.id(), List.of());
+            System.out.println("  store " + s.id() + ": " + s.addr() + " (pid " + stores.get(i).pid() + ")"
+                    + (regions.isEmpty() ? "" : ", leads region " + regions.stream().map(String::valueOf).collect(Collectors.joining(", "))));
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<Long, Long> leaders(ClusterTopology topology) {
-        return (Map<Long, Long>) NodeClasses.callStatic("io.nokv.client.ClusterProbe", "leaders", topology.storeAddrs());
+        System.out.println("Press Ctrl+C to stop");
     }
 
     /** Until a signal: reports a child that dies (with its log tail) and keeps the others running. */
-    private void supervise(Signals signals) {
-        List<Child> reported = new ArrayList<>();
-        while (!signals.await(250)) {
-            for (Child c : children) {
+    private void supervise(ShutdownSignal stop) {
+        List<SupervisedProcess> reported = new ArrayList<>();
+        while (!stop.await(Duration.ofMillis(250))) {
+            for (SupervisedProcess c : children()) {
                 if (!c.alive() && !reported.contains(c)) {
                     // Ctrl+C in a terminal reaches the children too: give our own handler a moment first.
-                    if (signals.await(1000)) {
+                    if (stop.await(Duration.ofSeconds(1))) {
                         return;
                     }
                     reported.add(c);
-                    System.out.println(c.name + " (pid " + c.pid() + ") exited with code " + c.exitCode()
-                            + "; last lines of " + c.log + ":\n" + c.tail(25));
+                    System.out.println(c.exitReport(25));
                     System.out.println("The other processes keep running; press Ctrl+C to stop them.");
                 }
             }
@@ -213,15 +198,14 @@ public class RunLocalCluster implements Callable<Integer> {
     }
 
     /** Stops the stores (in parallel), then the TSO: SIGTERM, then SIGKILL after the grace period. */
-    private int shutDown(int code) {
+    private void shutDown() {
         System.out.println("Shutting down...");
-        List<Child> stores = children.stream().filter(c -> !c.name.equals("nokv-tso")).toList();
-        stores.forEach(Child::terminate);
-        stores.forEach(c -> c.awaitStop(Duration.ofSeconds(stopTimeout)));
-        children.stream().filter(c -> c.name.equals("nokv-tso")).forEach(c -> {
-            c.terminate();
-            c.awaitStop(Duration.ofSeconds(stopTimeout));
-        });
-        return code;
+        SupervisedProcess.stopAll(stores, Duration.ofSeconds(stopTimeout));
+        if (tso != null) {
+            SupervisedProcess.stopAll(List.of(tso), Duration.ofSeconds(stopTimeout));
+        }
+        if (cds != null && cds.publish()) {
+            System.out.println("Class-data sharing archive for the next start: " + cds.archive());
+        }
     }
 }

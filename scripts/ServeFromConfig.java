@@ -1,14 +1,12 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS info.picocli:picocli:4.7.7
-//SOURCES ../lib/ScriptFailure.java
-//SOURCES ../lib/NokvCheckout.java
-//SOURCES ../lib/ModuleBuild.java
-//SOURCES ../lib/ModuleLauncher.java
-//SOURCES ../lib/NodeClasses.java
-//SOURCES ../lib/ClusterTopology.java
-//SOURCES ../lib/ScriptMain.java
+// The module classes (io.nokv:nokv-node) come from the catalog alias's dependencies, or from
+// ./jbang's --cp when run from a checkout (docs/launcher.md).
 
+import io.nokv.node.cli.Cli;
+import io.nokv.node.cli.Nokv;
+import io.nokv.node.config.AddressScope;
+import io.nokv.node.local.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,13 +14,13 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * Runs one store of the config with {@code nokv serve} (the Go original's
- * scripts/serve_from_config.sh): the listen addresses and every remote peer's Raft address come
- * from the config, so nobody writes --peer lists by hand.
+ * scripts/serve_from_config.sh): read the config, derive the store's listen addresses and every
+ * remote peer's Raft address, and serve in this JVM, so nobody writes --peer lists by hand.
  */
 @Command(name = "serve-from-config", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs `nokv serve` for one store of the config in the foreground: listen addresses for the scope, "
@@ -35,7 +33,8 @@ public class ServeFromConfig implements Callable<Integer> {
     @Option(names = "--store-id", required = true, paramLabel = "ID", description = "The store to run.")
     long storeId;
 
-    @Option(names = "--workdir", required = true, paramLabel = "DIR", description = "The store's directory (seeded with bootstrap-from-config or nokv-config manifest).")
+    @Option(names = "--workdir", required = true, paramLabel = "DIR",
+            description = "The store's directory (seeded with bootstrap-from-config or nokv-config manifest).")
     Path workdir;
 
     @Option(names = "--scope", defaultValue = "local", paramLabel = "local|docker",
@@ -46,51 +45,31 @@ public class ServeFromConfig implements Callable<Integer> {
             description = "Log Raft at DEBUG (default: off).")
     boolean raftDebugLog;
 
-    @Option(names = "--stop-with-parent", hidden = true,
-            description = "Stop gracefully when the parent process dies (run-local-cluster sets it, so a killed supervisor leaves no stores behind).")
-    boolean stopWithParent;
-
     @Parameters(paramLabel = "NOKV_SERVE_ARGS", description = "After --: extra arguments for nokv serve.")
     List<String> extra = new ArrayList<>();
 
     public static void main(String[] args) {
-        ScriptMain.exit(new ServeFromConfig(), args);
+        Cli.exit(new ServeFromConfig(), args);
     }
 
     @Override
     public Integer call() {
-        if (!scope.equals("local") && !scope.equals("docker")) {
-            throw new ScriptFailure("--scope must be local or docker, got \"" + scope + "\"");
-        }
-        ClusterTopology topology = ClusterTopology.load(config, scope);
-        ClusterTopology.Store self = topology.requireStore(storeId);
-        List<String> args = new ArrayList<>(List.of("serve", "--workdir", workdir.toString(), "--store-id", Long.toString(storeId),
-                "--addr", self.listen(), "--raft-addr", self.raftListen()));
-        for (Map.Entry<Long, String> peer : topology.remotePeers(storeId).entrySet()) {
-            args.add("--peer");
-            args.add(peer.getKey() + "=" + peer.getValue());
-        }
+        Topology topology = Topology.load(config, parseScope(scope));
+        List<String> args = new ArrayList<>(topology.serveArgs(storeId, workdir));
         if (raftDebugLog) {
             args.add("--raft-debug-log");
         }
         args.addAll(extra);
         System.out.println("serve-from-config: nokv " + String.join(" ", args));
-        if (stopWithParent) {
-            stopWithParent();
-        }
-        ModuleLauncher.run(ModuleLauncher.Binary.NOKV, args.toArray(String[]::new));
-        return 0; // only reached if nokv returns without exiting
+        Nokv.main(args.toArray(String[]::new)); // exits the JVM with nokv's code
+        return 0;
     }
 
-    /** When our parent goes away (kill -9 of the supervisor), stop as if sent SIGTERM: the store closes cleanly. */
-    private static void stopWithParent() {
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            System.out.println("serve-from-config: parent process " + parent.pid() + " is gone; stopping");
-            try {
-                new ProcessBuilder("kill", "-TERM", Long.toString(ProcessHandle.current().pid())).inheritIO().start();
-            } catch (java.io.IOException e) {
-                System.exit(1);
-            }
-        }));
+    private static AddressScope parseScope(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "local" -> AddressScope.LOCAL;
+            case "docker" -> AddressScope.DOCKER;
+            default -> throw new IllegalArgumentException("--scope must be local or docker, got \"" + text + "\"");
+        };
     }
 }

@@ -1,19 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES ../lib/ScriptFailure.java
-//SOURCES ../lib/NokvCheckout.java
-//SOURCES ../lib/ModuleBuild.java
+// The module classes (io.nokv:nokv-node) come from the catalog alias's dependencies, or from
+// ./jbang's --cp when run from a checkout (docs/launcher.md).
 
-import java.io.IOException;
+import io.nokv.node.local.JavaCommand;
+
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
- * JShell with NoKV on the classpath: the engine, the TSO client and the cluster client (the node
- * module and its libraries), and a startup snippet importing them. Arguments go to jshell.
+ * JShell with NoKV on the classpath: this script's own class path (the node module, the engine,
+ * the TSO client, the cluster client and their libraries) and a startup snippet importing them.
+ * Arguments go to jshell.
  *
  * <pre>
  * ./jbang shell
@@ -30,32 +31,21 @@ public class Shell {
             "import java.util.*;",
             "");
 
-    public static void main(String[] args) throws IOException, InterruptedException {
-        try {
-            System.exit(run(args));
-        } catch (ScriptFailure e) {
-            System.err.println("shell: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    static int run(String[] args) throws IOException, InterruptedException {
-        Path root = NokvCheckout.require();
-        List<Path> cp = ModuleBuild.classpath(root, ModuleBuild.Module.NODE);
-        Path startup = root.resolve("artifacts/shell/startup.jsh");
-        Files.createDirectories(startup.getParent());
-        Files.writeString(startup, STARTUP);
+    public static void main(String[] args) throws Exception {
         Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
         if (!Files.isExecutable(jshell)) {
-            throw new ScriptFailure("no jshell in " + jshell.getParent() + " (a JRE without jshell? use a full JDK)");
+            System.err.println("shell: no jshell in " + jshell.getParent() + " (a JRE without jshell? use a full JDK)");
+            System.exit(1);
         }
+        Path startup = Files.createTempFile("nokv-shell-", ".jsh");
+        startup.toFile().deleteOnExit();
+        Files.writeString(startup, STARTUP);
         List<String> cmd = new ArrayList<>(List.of(jshell.toString(),
-                "--class-path", cp.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)),
+                "--class-path", String.join(File.pathSeparator, JavaCommand.classPathEntries()),
                 // the client's gRPC and Ratis classes log through slf4j-simple: warnings only
                 "-J-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-R-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "--startup", "DEFAULT", "--startup", startup.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        return p.waitFor();
+        System.exit(new ProcessBuilder(cmd).inheritIO().start().waitFor());
     }
 }

@@ -1,9 +1,9 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES ../lib/ScriptFailure.java
-//SOURCES ../lib/NokvCheckout.java
-//SOURCES ../lib/ModuleBuild.java
-//SOURCES ../lib/ModuleLauncher.java
+// The module classes (io.nokv:nokv-tso) come from the catalog alias's dependencies, or from
+// ./jbang's --cp when run from a checkout (docs/launcher.md).
+
+import io.nokv.tso.TsoServer;
 
 /**
  * The timestamp oracle helper: `jbang tso@nokv --addr 0.0.0.0:9494 --start 100` (the Go original's
@@ -11,6 +11,6 @@
  */
 public class Tso {
     public static void main(String[] args) {
-        ModuleLauncher.runOrExit(ModuleLauncher.Binary.NOKV_TSO, args);
+        TsoServer.main(args);
     }
 }

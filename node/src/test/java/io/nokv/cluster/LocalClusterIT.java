@@ -1,5 +1,6 @@
 package io.nokv.cluster;
 
+import io.nokv.node.FileTree;
 import io.nokv.client.NokvClient;
 import io.nokv.client.NokvException;
 import io.nokv.client.Transaction;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -220,6 +222,20 @@ class LocalClusterIT {
         } finally {
             procs.forEach(ChildProcess::close);
         }
+
+        // A store with data that lost CURRENT: seeding it again (as run-local-cluster does at every
+        // start) would create an empty store over it and the next open would delete the old files.
+        Path store1 = byHand.resolve("store-1");
+        Files.delete(store1.resolve("CURRENT"));
+        Map<String, Long> before = FileTree.sizes(store1);
+        ChildProcess.Result refused = ChildProcess.run(START, "bootstrap-from-config", "--config", config.toString(),
+                "--path-template", template);
+        check(refused, "bootstrap-from-config: ", store1 + " has no CURRENT but holds store files (MANIFEST-");
+        assertTrue(refused.output().contains("refusing, nothing was changed"), refused.output());
+        assertEquals(before, FileTree.sizes(store1), "nothing created, moved or deleted");
+        refused = ChildProcess.run(START, "run-local-cluster", "--config", config.toString(), "--workdir", byHand.toString());
+        check(refused, "run-local-cluster: ", store1 + " has no CURRENT but holds store files");
+        assertEquals(before, FileTree.sizes(store1), "nothing created, moved or deleted");
     }
 
     @Test

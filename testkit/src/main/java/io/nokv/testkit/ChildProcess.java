@@ -41,6 +41,7 @@ public final class ChildProcess implements AutoCloseable {
         private Path directory;
         private String input;
         private ProcessBuilder.Redirect stderr;
+        private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
         private Spec(List<String> command) {
             this.command = new ArrayList<>(command);
@@ -49,6 +50,12 @@ public final class ChildProcess implements AutoCloseable {
         /** The working directory (default: this JVM's). */
         public Spec in(Path dir) {
             this.directory = dir;
+            return this;
+        }
+
+        /** Adds {@code vars} to the environment the child inherits from this JVM. */
+        public Spec env(java.util.Map<String, String> vars) {
+            this.env.putAll(vars);
             return this;
         }
 
@@ -75,6 +82,7 @@ public final class ChildProcess implements AutoCloseable {
             if (directory != null) {
                 pb.directory(directory.toFile());
             }
+            pb.environment().putAll(env);
             if (stderr == null) {
                 pb.redirectErrorStream(true);
             } else {
@@ -112,6 +120,22 @@ public final class ChildProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(root.resolve("jbang").toString(), alias));
         cmd.addAll(List.of(args));
         return new Spec(cmd).in(root);
+    }
+
+    /** {@code ./jbang args...} (any JBang command line: an alias, {@code alias@catalog}, {@code catalog add}, ...), run in the checkout. */
+    public static Spec jbangCommand(String... args) {
+        Path root = checkout();
+        List<String> cmd = new ArrayList<>(List.of(root.resolve("jbang").toString()));
+        cmd.addAll(List.of(args));
+        return new Spec(cmd).in(root);
+    }
+
+    /** Runs {@code spec} to completion (within {@code timeout}). */
+    public static Result run(Duration timeout, Spec spec) throws Exception {
+        try (ChildProcess p = spec.start()) {
+            int code = p.awaitExit(timeout);
+            return new Result(code, p.output());
+        }
     }
 
     /** Starts {@code command} in {@code workDir} (null: this JVM's), stdout and stderr collected together. */

@@ -23,6 +23,20 @@ public final class ShutdownSignal {
         received.await();
     }
 
+    /** Waits up to {@code timeout}; true when a signal arrived (or the wait was interrupted). */
+    public boolean await(java.time.Duration timeout) {
+        try {
+            return received.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    public boolean received() {
+        return received.getCount() == 0;
+    }
+
     /** For embedding and tests: behave as if a signal arrived. */
     public void trigger() {
         received.countDown();

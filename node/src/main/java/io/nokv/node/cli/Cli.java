@@ -11,11 +11,17 @@ import java.nio.charset.StandardCharsets;
 /**
  * What every NoKV command line shares: bad flags exit 2 with usage (picocli's default); any
  * failure while running exits 1 with one line {@code <command> <sub>: <reason>} on stderr.
+ * The binaries and the helper scripts ({@code scripts/*.java}) all run through it.
  */
-final class Cli {
+public final class Cli {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private Cli() {
+    }
+
+    /** Runs the picocli {@code command} on {@code args} with the standard streams and exits the JVM with its code. */
+    public static void exit(Object command, String[] args) {
+        System.exit(execute(new CommandLine(command), args, System.out, System.err));
     }
 
     /** Runs {@code line} on {@code args} with the given streams and returns the exit code. */

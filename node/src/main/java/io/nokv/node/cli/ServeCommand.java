@@ -64,6 +64,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--raft-debug-log", description = "Log Ratis at DEBUG on stderr (default: WARN).")
     boolean raftDebugLog;
 
+    @Option(names = "--stop-with-parent", hidden = true,
+            description = "Stop as on SIGTERM when the parent process exits (run-local-cluster sets it: a supervisor killed with -9 leaves no store behind).")
+    boolean stopWithParent;
+
     @Option(names = "--snapshot-threshold", defaultValue = "4096", paramLabel = "N", hidden = true,
             description = "Raft log entries between automatic snapshots (default: ${DEFAULT-VALUE}).")
     long snapshotThreshold;
@@ -85,6 +89,12 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
 
         ShutdownSignal signal = ShutdownSignal.install();
+        if (stopWithParent) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+                out.println("nokv serve: parent process " + parent.pid() + " is gone; stopping");
+                signal.trigger();
+            }));
+        }
         DB db = NoKV.open(Options.at(workdir).keepVersionsUntilSafePoint(true));
         StoreRaftServer raftServer = null;
         KvServer kv = null;

@@ -87,9 +87,19 @@ public final class RegionCatalog {
      * Replaces any earlier entry for the region, whatever its state (an operator's override).
      */
     public static void seed(Path storeDir, RegionMeta meta) {
+        seed(storeDir, List.of(meta));
+    }
+
+    /**
+     * {@link #seed(Path, RegionMeta)} for several regions in one manifest edit: a crash leaves the
+     * store with all of them or none.
+     */
+    public static void seed(Path storeDir, List<RegionMeta> metas) {
+        VersionEdit edit = new VersionEdit();
+        metas.forEach(meta -> edit.putMeta(RegionCodec.metadataKey(meta.id()), RegionCodec.encode(meta)));
         try (DirectoryLock lock = DirectoryLock.acquire(storeDir);
              Manifest manifest = Manifest.open(storeDir, Options.at(storeDir).manifestRewriteBytes())) {
-            manifest.apply(new VersionEdit().putMeta(RegionCodec.metadataKey(meta.id()), RegionCodec.encode(meta)));
+            manifest.apply(edit);
         }
     }
 
