@@ -205,12 +205,15 @@ final class Background {
                 throw e;
             }
             db.versions.install(table == null ? List.of() : List.of(table), Set.of());
+            // Not yet: while this edit is the last in the manifest, a damaged tail would lose it,
+            // and these segments are then what recovery replays.
+            long retired = mem.endWalSegment();
+            db.manifest.afterNextEdit(() -> db.wal.deleteSegmentsBefore(retired));
         }
         synchronized (db.bg) {
             db.view = db.view.withoutFlushed(mem);
             db.bg.notifyAll();
         }
-        db.wal.deleteSegmentsBefore(mem.endWalSegment());
         db.counters.flushed((System.nanoTime() - t0) / 1_000_000);
     }
 
