@@ -259,4 +259,29 @@ class DamagedStoreTest {
         NoKVException e = assertThrows(NoKVException.class, () -> NoKV.open(opts));
         assertTrue(e.getMessage().contains(middle.getFileName().toString()), e.getMessage());
     }
+
+    // ---- item 4: a lost value-log segment -------------------------------------------------------
+
+    @Test
+    void aMissingValueLogSegmentIsAReadErrorNotAnAbsentKey() throws IOException {
+        Path dir = tmp.resolve("db");
+        Options opts = options(dir).valueThreshold(64).vlogSegmentBytes(16 << 10);
+        byte[] big = new byte[1000];
+        try (DB db = NoKV.open(opts)) {
+            for (int i = 0; i < 60; i++) {
+                db.put(b("big" + i), big);
+            }
+            db.flush();
+        }
+        Path first;
+        try (Stream<Path> s = Files.list(VlogFormat.dir(dir))) {
+            first = s.sorted().findFirst().orElseThrow();
+        }
+        Files.delete(first);
+        try (DB db = NoKV.open(opts)) {
+            NoKVException e = assertThrows(NoKVException.class, () -> db.get(b("big0")));
+            assertTrue(e.getMessage().contains(first.getFileName().toString()), e.getMessage());
+            assertArrayEquals(big, db.get(b("big59")), "values in other segments still read");
+        }
+    }
 }
