@@ -239,6 +239,18 @@ class InspectCommandsTest {
     }
 
     @Test
+    void aGarbageOrEmptyStatsFileDoesNotFailStats() throws Exception {
+        for (byte[] content : List.of(new byte[0], "{not json".getBytes(), "{\"format\": 7}".getBytes())) {
+            Files.write(store.resolve("STATS"), content);
+            CliRun text = CliRun.nokv("stats", "--workdir", store.toString());
+            assertEquals(0, text.code(), text.err());
+            assertTrue(text.out().contains("Live figures: (none: "), text.out());
+            JsonNode live = json("stats", "--workdir", store.toString(), "--json").get("live");
+            assertTrue(live.get("error").asText().contains("STATS"), live.toString());
+        }
+    }
+
+    @Test
     void manifestText() {
         CliRun r = CliRun.nokv("manifest", "--workdir", store.toString());
         assertEquals(0, r.code(), r.err());
