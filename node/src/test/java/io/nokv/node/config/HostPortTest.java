@@ -22,4 +22,12 @@ class HostPortTest {
         }
         assertThrows(ConfigException.class, () -> HostPort.parse("a", "h:65500").offset("raft", 100));
     }
+
+    @Test
+    void rejectsAHostLongerThanAnyDnsName() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> HostPort.parse("stores[0].addr", "h".repeat(100_000) + ":20160"));
+        assertTrue(e.getMessage().contains("100000 characters") && e.getMessage().length() < 200, e.getMessage());
+        assertEquals(253, HostPort.parse("a", "h".repeat(253) + ":1").host().length());
+    }
 }
