@@ -284,4 +284,38 @@ class DamagedStoreTest {
             assertArrayEquals(big, db.get(b("big59")), "values in other segments still read");
         }
     }
+
+    // ---- item 7: one damaged SST block --------------------------------------------------------------
+
+    @Test
+    void aDamagedBlockStopsOnlyCompactionsOfItsTableNotEveryWrite() throws Exception {
+        Path dir = tmp.resolve("db");
+        Options noCompaction = options(dir).l0CompactionTrigger(100).l0SlowdownTrigger(100).l0StopTrigger(100);
+        try (DB db = NoKV.open(noCompaction)) {
+            for (int round = 0; round < 3; round++) {
+                putRange(db, "r" + round + "-", 0, 200);
+                db.flush();
+            }
+        }
+        Path damaged;
+        try (Stream<Path> s = Files.list(dir)) {
+            damaged = s.filter(p -> p.getFileName().toString().endsWith(".sst")).sorted().findFirst().orElseThrow();
+        }
+        flipByte(damaged, 20); // inside the first data block
+        try (DB db = NoKV.open(options(dir).l0CompactionTrigger(2))) { // compaction of L0 starts at open
+            DbImpl impl = (DbImpl) db;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (impl.background.badTables().isEmpty() && impl.backgroundError == null) {
+                assertTrue(System.nanoTime() < deadline, "the compaction of the damaged table did not finish");
+                Thread.sleep(20);
+            }
+            assertNull(impl.backgroundError, "a damaged input must not fail the store");
+            putRange(db, "after-", 0, 100);
+            db.flush();
+            assertRange(db, "after-", 0, 100);
+            assertRange(db, "r2-", 0, 200);
+        }
+        List<String> problems = StoreVerifier.verify(dir);
+        assertTrue(problems.size() == 1 && problems.get(0).contains(damaged.getFileName().toString()), problems.toString());
+    }
 }
