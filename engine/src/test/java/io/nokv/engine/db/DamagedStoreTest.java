@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,6 +19,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static io.nokv.engine.db.StoreFixtures.assertRange;
+import static io.nokv.engine.db.StoreFixtures.b;
+import static io.nokv.engine.db.StoreFixtures.putRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,24 +37,8 @@ class DamagedStoreTest {
     @TempDir
     Path tmp;
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     private static Options options(Path dir) {
         return Options.at(dir).memtableBytes(64 << 10).targetFileBytes(32 << 10).blockBytes(1024);
-    }
-
-    private static void putRange(DB db, String prefix, int from, int to) {
-        for (int i = from; i < to; i++) {
-            db.put(b(prefix + i), b("value-" + prefix + i));
-        }
-    }
-
-    private static void assertRange(DB db, String prefix, int from, int to) {
-        for (int i = from; i < to; i++) {
-            assertArrayEquals(b("value-" + prefix + i), db.get(b(prefix + i)), prefix + i);
-        }
     }
 
     private static Path onlyManifest(Path dir) throws IOException {
@@ -102,15 +88,21 @@ class DamagedStoreTest {
 
     // ---- item 1: the last manifest edit -----------------------------------------------------------
 
-    @Test
-    void aFlippedByteInTheLastManifestEditIsRefusedNamingFileAndOffset() throws IOException {
+    /** a0..a299 and b0..b299, each flushed; the last edit installs the table of b* and retires the WAL that held it. */
+    private Path storeWithTwoFlushes() {
         Path dir = tmp.resolve("db");
         try (DB db = NoKV.open(options(dir))) {
             putRange(db, "a", 0, 300);
             db.flush();
             putRange(db, "b", 0, 300);
-            db.flush(); // the last edit installs the table holding b*, and retires the WAL that held it
+            db.flush();
         }
+        return dir;
+    }
+
+    @Test
+    void aFlippedByteInTheLastManifestEditIsRefusedNamingFileAndOffset() throws IOException {
+        Path dir = storeWithTwoFlushes();
         Path manifest = onlyManifest(dir);
         long last = lastRecordOffset(manifest);
         flipByte(manifest, last + 12);
@@ -122,13 +114,7 @@ class DamagedStoreTest {
 
     @Test
     void aManifestCutInsideItsLastEditLosesNoFlushedData() throws IOException {
-        Path dir = tmp.resolve("db");
-        try (DB db = NoKV.open(options(dir))) {
-            putRange(db, "a", 0, 300);
-            db.flush();
-            putRange(db, "b", 0, 300);
-            db.flush();
-        }
+        Path dir = storeWithTwoFlushes();
         truncateBy(onlyManifest(dir), 1); // a torn last edit: the flush of b* is gone from the manifest
         try (DB db = NoKV.open(options(dir))) {
             assertRange(db, "a", 0, 300);

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.nokv.engine.db.StoreFixtures.assertRange;
+import static io.nokv.engine.db.StoreFixtures.b;
+import static io.nokv.engine.db.StoreFixtures.putRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,24 +32,8 @@ class RecoveryTest {
     @TempDir
     Path tmp;
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     private static Options small(Path dir) {
         return Options.at(dir).memtableBytes(32 << 10).targetFileBytes(16 << 10).blockBytes(1024);
-    }
-
-    private static void putRange(DB db, String prefix, int from, int to) {
-        for (int i = from; i < to; i++) {
-            db.put(b(prefix + i), b("value-" + prefix + i));
-        }
-    }
-
-    private static void assertRange(DB db, String prefix, int from, int to) {
-        for (int i = from; i < to; i++) {
-            assertArrayEquals(b("value-" + prefix + i), db.get(b(prefix + i)), prefix + i);
-        }
     }
 
     /** What a kill -9 leaves: the files as they are at this moment, without close(). */
