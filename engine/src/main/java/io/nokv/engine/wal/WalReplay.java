@@ -106,6 +106,8 @@ final class WalReplay {
             for (Path later : wanted.tailMap(stopSegment, false).values()) {
                 LostAndFound.move(storeDir, later, why);
             }
+            // The next WAL follows the cut segment directly: the segments moved away must not leave a hole.
+            lastSegment = stopSegment;
         } else {
             LOG.log(System.Logger.Level.INFO, why + " (" + cut + " bytes not replayed)");
         }

@@ -204,6 +204,30 @@ class DamagedStoreTest {
     }
 
     @Test
+    void aReplayThatEndsEarlyInAnOlderSegmentLeavesNoHoleInTheWal() throws IOException {
+        Path dir = tmp.resolve("db");
+        Options opts = options(dir).valueThreshold(64).walSegmentBytes(2048).memtableBytes(8 << 20);
+        byte[] big = new byte[1000];
+        try (DB db = NoKV.open(opts)) {
+            db.put(b("big"), big);
+            putRange(db, "later-", 0, 300); // inline values, several WAL segments after the big one
+        }
+        Path segment;
+        try (Stream<Path> s = Files.list(VlogFormat.dir(dir))) {
+            segment = s.filter(p -> p.toFile().length() > 1000).findFirst().orElseThrow();
+        }
+        truncateBy(segment, 500); // the big value's bytes are gone
+        try (DB db = NoKV.open(opts)) {
+            assertNull(db.get(b("big")));
+            assertNull(db.get(b("later-0")));
+            putRange(db, "new-", 0, 50);
+        }
+        try (DB db = NoKV.open(opts)) { // refused with "WAL segment ... is missing" if the cut left a hole
+            assertRange(db, "new-", 0, 50);
+        }
+    }
+
+    @Test
     void randomBytesOverAValueLogRecordAreRefusedNotCut() throws IOException {
         Path dir = tmp.resolve("db");
         Options opts = options(dir).valueThreshold(64);
