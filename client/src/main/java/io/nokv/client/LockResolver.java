@@ -43,7 +43,8 @@ final class LockResolver {
         return true;
     }
 
-    private CheckTxnStatusResponse checkTxnStatus(byte[] primary, long lockTs) {
+    /** The status of the transaction {@code lockTs} at its primary; one that left no trace is rolled back. */
+    CheckTxnStatusResponse checkTxnStatus(byte[] primary, long lockTs) {
         CheckTxnStatusRequest req = CheckTxnStatusRequest.newBuilder().setPrimaryKey(ByteString.copyFrom(primary))
                 .setLockTs(lockTs).setRollbackIfNotExist(true).build();
         try {

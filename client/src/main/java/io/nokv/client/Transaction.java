@@ -3,6 +3,7 @@ package io.nokv.client;
 import com.google.protobuf.ByteString;
 import io.nokv.node.config.Keys;
 import io.nokv.node.kv.proto.BatchRollbackRequest;
+import io.nokv.node.kv.proto.CheckTxnStatusResponse;
 import io.nokv.node.kv.proto.CommitRequest;
 import io.nokv.node.kv.proto.KeyError;
 import io.nokv.node.kv.proto.KvBatchRollbackRequest;
@@ -32,7 +33,8 @@ import java.util.concurrent.ExecutorService;
  * one transaction belongs to one thread.
  */
 public final class Transaction implements AutoCloseable {
-    private enum State { OPEN, COMMITTED, ROLLED_BACK }
+    /** UNKNOWN: the primary's commit was sent but its answer lost; only {@link #commit()} may settle it. */
+    private enum State { OPEN, COMMITTED, ROLLED_BACK, UNKNOWN }
 
     private final RegionRpc rpc;
     private final SnapshotReader reader;
@@ -43,6 +45,8 @@ public final class Transaction implements AutoCloseable {
     private final NavigableMap<byte[], Mutation> writes = new TreeMap<>(ByteKeys.ORDER);
     private State state = State.OPEN;
     private long commitTs;
+    /** Tests: the next answer to the primary's commit is dropped after the store applied it. */
+    private boolean loseNextPrimaryCommitAnswer;
 
     Transaction(RegionRpc rpc, SnapshotReader reader, LockResolver resolver, Timestamps tso, ExecutorService pool) {
         this.rpc = rpc;
@@ -142,8 +146,17 @@ public final class Transaction implements AutoCloseable {
      * rolled back and {@link TxnConflictException} is thrown; run the transaction again to retry.
      * Once the primary is committed the transaction is committed, even if committing a secondary
      * fails (readers finish it through the primary).
+     *
+     * <p>When the primary's commit had an unknown outcome (a {@link NokvException} saying so), the
+     * transaction is neither open nor finished: calling {@code commit()} again asks the primary
+     * what became of it and finishes at the commit timestamp it really has, or throws
+     * {@link TxnConflictException} if it was rolled back. It never commits at a second timestamp.
      */
     public void commit() {
+        if (state == State.UNKNOWN) {
+            settleUnknownOutcome();
+            return;
+        }
         checkOpen();
         if (writes.isEmpty()) {
             state = State.COMMITTED;
@@ -158,8 +171,40 @@ public final class Transaction implements AutoCloseable {
             state = State.ROLLED_BACK;
             throw e;
         }
-        commitPrimary(primary, keys);
+        commitPrimary(primary, keys, false);
         state = State.COMMITTED;
+        commitSecondariesQuietly(keys);
+    }
+
+    /**
+     * After an unknown outcome: the primary's status decides. Committed → finish the secondaries
+     * at that commit ts. Still locked → send the same commit again, same ts (if the lost one is
+     * still in flight, the two are one). Rolled back → refuse.
+     */
+    private void settleUnknownOutcome() {
+        byte[] primary = writes.firstKey();
+        List<byte[]> keys = new ArrayList<>(writes.keySet());
+        CheckTxnStatusResponse status = resolver.checkTxnStatus(primary, startTs);
+        if (status.hasError()) {
+            throw new NokvException("transaction @" + startTs + ": the outcome of its commit is still unknown"
+                    + " (check-txn-status of " + ByteKeys.format(primary) + " failed: " + status.getError().toString().strip()
+                    + "); call commit() again");
+        }
+        if (status.getCommitVersion() > 0) {
+            commitTs = status.getCommitVersion();
+        } else if (status.getLockTtl() > 0) {
+            commitPrimary(primary, keys, true);
+        } else {
+            state = State.ROLLED_BACK;
+            rollbackQuietly(keys);
+            throw new TxnConflictException("transaction @" + startTs + " was rolled back while the outcome of its"
+                    + " commit was unknown (its lock expired and a reader rolled it back)", primary);
+        }
+        state = State.COMMITTED;
+        commitSecondariesQuietly(keys);
+    }
+
+    private void commitSecondariesQuietly(List<byte[]> keys) {
         List<byte[]> secondaries = keys.subList(1, keys.size());
         if (!secondaries.isEmpty()) {
             try {
@@ -182,8 +227,13 @@ public final class Transaction implements AutoCloseable {
         checkOpen();
         List<byte[]> keys = new ArrayList<>(writes.keySet());
         prewrite(writes.firstKey(), keys);
-        commitPrimary(writes.firstKey(), keys);
+        commitPrimary(writes.firstKey(), keys, false);
         state = State.COMMITTED;
+    }
+
+    /** Tests: the store applies the primary's commit but its answer never arrives (an unknown outcome). */
+    void loseNextPrimaryCommitAnswer() {
+        loseNextPrimaryCommitAnswer = true;
     }
 
     /** Discards the buffered writes (nothing reaches the stores before commit). */
@@ -277,19 +327,28 @@ public final class Transaction implements AutoCloseable {
 
     // ---- phase two ------------------------------------------------------------------------------
 
-    private void commitPrimary(byte[] primary, List<byte[]> keys) {
+    /** @param resend the first round sends the commit ts of the attempt whose outcome was unknown again */
+    private void commitPrimary(byte[] primary, List<byte[]> keys, boolean resend) {
         for (int round = 0; ; round++) {
-            commitTs = tso.next();
+            if (!(resend && round == 0)) {
+                commitTs = tso.next();
+            }
             KvCommitResponse r;
             try {
                 r = rpc.send("commit", primary, List.of(primary), commitCall(List.of(primary)),
                         resp -> resp.hasRegionError() ? resp.getRegionError() : null).response();
+                if (loseNextPrimaryCommitAnswer) {
+                    loseNextPrimaryCommitAnswer = false;
+                    throw new NokvException("the answer was lost (test)");
+                }
             } catch (RegionRpc.RegionChanged e) {
                 throw new IllegalStateException("one key cannot span regions", e);
             } catch (NokvException e) {
-                // Unknown outcome: the commit may have been applied. Readers settle it through the primary.
-                throw new NokvException("transaction @" + startTs + ": commit of the primary key has an unknown outcome: "
-                        + e.getMessage(), e);
+                // The commit may have been applied at commitTs. A second commit at another ts would
+                // also "succeed" (commit is idempotent per transaction) and split the transaction.
+                state = State.UNKNOWN;
+                throw new NokvException("transaction @" + startTs + ": commit of the primary key has an unknown outcome"
+                        + " (call commit() again to settle it; readers settle it through the primary): " + e.getMessage(), e);
             }
             if (!r.getResponse().hasError()) {
                 return;

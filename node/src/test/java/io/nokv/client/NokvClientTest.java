@@ -164,6 +164,25 @@ class NokvClientTest {
     }
 
     @Test
+    void commitAfterAnUnknownOutcomeFinishesAtThePrimarysCommitTs() {
+        Transaction setup = client.begin();
+        setup.put("unk-a", "old");   // primary, region 1
+        setup.put("zunk-b", "old");  // secondary, region 2
+        setup.commit();
+        Transaction t = client.begin();
+        t.put("unk-a", "new");
+        t.put("zunk-b", "new");
+        t.loseNextPrimaryCommitAnswer();
+        NokvException unknown = assertThrows(NokvException.class, t::commit);
+        assertTrue(unknown.getMessage().contains("unknown outcome"), unknown.getMessage());
+        Transaction between = client.begin(); // starts after the primary's commit ts, before any retry's
+        t.commit();
+        assertEquals("new", between.get("unk-a"));
+        assertEquals("new", between.get("zunk-b"), "the secondary committed at the primary's ts, not a later one");
+        assertEquals("new", client.get("zunk-b"));
+    }
+
+    @Test
     void concurrentIncrementsLoseNoUpdate() throws Exception {
         int threads = 4;
         int perThread = 8;

@@ -36,6 +36,11 @@ public final class TimestampOracle {
         long persisted = limitFile.load();
         this.next = Math.max(start, persisted);
         this.limit = next;
+        if (next > Long.MAX_VALUE - window) {
+            // next + window would wrap to a negative limit, persisted, and refused by every later start.
+            throw new IllegalArgumentException("start " + next + (persisted > start ? " (the persisted limit)" : "")
+                    + " + window " + window + " overflows a 64-bit timestamp; choose a smaller --start or --window");
+        }
         extendLimit(next + window);
     }
 

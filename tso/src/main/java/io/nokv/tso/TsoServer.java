@@ -64,7 +64,7 @@ public final class TsoServer implements Callable<Integer> {
         TimestampOracle oracle;
         try {
             oracle = new TimestampOracle(dataDir, start, window);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (java.io.IOException | java.io.UncheckedIOException | IllegalArgumentException e) {
             System.err.println("nokv-tso: " + e.getMessage());
             return 1;
         }

@@ -79,4 +79,13 @@ class TimestampOracleTest {
         assertThrows(IllegalArgumentException.class, () -> o.allocate(TimestampOracle.MAX_BATCH + 1));
         assertEquals(1, o.allocate(1), "rejected requests consume nothing");
     }
+
+    @Test
+    void startPlusWindowThatOverflowsIsRefusedAndPersistsNothing(@TempDir Path data) throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TimestampOracle(data, Long.MAX_VALUE - 10, 100));
+        assertTrue(e.getMessage().contains("overflows"), e.getMessage());
+        TimestampOracle ok = new TimestampOracle(data, 1, 100);
+        assertEquals(1, ok.allocate(1), "a later start with sane flags is not blocked by a bad limit");
+    }
 }

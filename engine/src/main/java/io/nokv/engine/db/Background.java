@@ -48,6 +48,8 @@ final class Background {
     private final ReentrantLock manualLock = new ReentrantLock();
     /** Guarded by db.bg. */
     private final Set<Long> busyFiles = new HashSet<>();
+    /** Tables a compaction could not read (a block failed its checksum); never picked again. Guarded by db.bg. */
+    private final Set<Long> badTables = new HashSet<>();
     private int runningCompactions;
     private boolean manualActive;
     private volatile boolean stopping;
@@ -205,12 +207,15 @@ final class Background {
                 throw e;
             }
             db.versions.install(table == null ? List.of() : List.of(table), Set.of());
+            // Not yet: while this edit is the last in the manifest, a damaged tail would lose it,
+            // and these segments are then what recovery replays.
+            long retired = mem.endWalSegment();
+            db.manifest.afterNextEdit(() -> db.wal.deleteSegmentsBefore(retired));
         }
         synchronized (db.bg) {
             db.view = db.view.withoutFlushed(mem);
             db.bg.notifyAll();
         }
-        db.wal.deleteSegmentsBefore(mem.endWalSegment());
         db.counters.flushed((System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -223,7 +228,8 @@ final class Background {
                     && runningCompactions < db.options.compactionThreads()) {
                 Optional<CompactionTask> picked;
                 try {
-                    picked = db.picker.pick(db.versions.current().levels(), busyFiles);
+                    Set<Long> excluded = badTables.isEmpty() ? busyFiles : union(busyFiles, badTables);
+                    picked = db.picker.pick(db.versions.current().levels(), excluded);
                 } catch (RuntimeException e) {
                     fail("compaction picking", e);
                     return;
@@ -238,7 +244,9 @@ final class Background {
                     try {
                         runCompaction(task);
                     } catch (Throwable t) {
-                        fail("compaction (" + task.reason() + ")", t);
+                        if (!setAsideUnreadableInputs(task, t)) {
+                            fail("compaction (" + task.reason() + ")", t);
+                        }
                     } finally {
                         synchronized (db.bg) {
                             markBusy(task, false);
@@ -250,6 +258,58 @@ final class Background {
                 });
             }
         }
+    }
+
+    private static Set<Long> union(Set<Long> a, Set<Long> b) {
+        Set<Long> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    /** Ids of tables a compaction found unreadable (reported by stats); empty when all are fine. */
+    Set<Long> badTables() {
+        synchronized (db.bg) {
+            return Set.copyOf(badTables);
+        }
+    }
+
+    /**
+     * A compaction that failed on a damaged input would fail the same way every time, and failing
+     * the store would refuse every write until reopen (and again after it). So when the failure is
+     * a read error, each input is read through once; the ones that fail are set aside (never
+     * picked again, logged, listed by stats) and the store goes on serving everything else. Reads
+     * of the damaged block itself keep failing with the error naming the file.
+     *
+     * @return true when at least one input was found unreadable (the failure is explained)
+     */
+    private boolean setAsideUnreadableInputs(CompactionTask task, Throwable failure) {
+        if (!(failure instanceof NoKVException) || stopping) {
+            return false;
+        }
+        List<FileMeta> inputs = new ArrayList<>(task.inputs());
+        inputs.addAll(task.outputLevelInputs());
+        Set<Long> unreadable = new HashSet<>();
+        for (FileMeta f : inputs) {
+            try (InternalIterator it = db.versions.iterator(f)) {
+                for (it.seekToFirst(); it.valid(); it.next()) {
+                    it.value();
+                }
+            } catch (NoKVException e) {
+                unreadable.add(f.id());
+                LOG.log(Level.SEVERE, "table " + f.id() + " (level " + f.level() + ") in " + db.dir + " is damaged: "
+                        + e.getMessage() + "; compaction leaves it alone from now on (restore it, or rebuild the store"
+                        + " from a replica)");
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        if (unreadable.isEmpty()) {
+            return false;
+        }
+        synchronized (db.bg) {
+            badTables.addAll(unreadable);
+        }
+        return true;
     }
 
     private void markBusy(CompactionTask task, boolean busy) {

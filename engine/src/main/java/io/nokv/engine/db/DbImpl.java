@@ -37,6 +37,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -241,6 +243,7 @@ public final class DbImpl implements DB {
         if (readVersion < 0) {
             return null;
         }
+        byte[] gonePointer = null;
         for (int attempt = 0; ; attempt++) {
             RawEntry raw = lookup(cf.id(), key, readVersion);
             if (raw == null) {
@@ -253,17 +256,37 @@ public final class DbImpl implements DB {
             if (EntryValue.isDead(entry, EntryValue.hasExpiry(entry) ? options.clock().millis() : 0)) {
                 return null;
             }
+            if (gonePointer != null && Arrays.equals(entry, gonePointer)) {
+                return missingValue(cf, key, raw);
+            }
             try {
                 return new VersionedValue(raw.version(), resolve(entry));
             } catch (SegmentGoneException e) {
                 // GC moved the value and switched the pointer after we read it: looking again finds
-                // the new pointer. If the same old pointer comes back, this version is garbage below
-                // the GC horizon (GC only drops such values), which reads as absent.
-                if (attempt >= 8 || segmentGone(entry)) {
-                    return null;
+                // the new pointer. Only if the same pointer comes back is the value really gone.
+                if (attempt >= 8) {
+                    throw new NoKVException("reading key 0x" + HexFormat.of().formatHex(key) + " kept meeting deleted value-log"
+                            + " segments (8 lookups): " + e.getMessage(), e);
                 }
+                gonePointer = entry;
             }
         }
+    }
+
+    /**
+     * The same pointer came back after its segment was found gone: nothing moved the value. GC
+     * drops (does not move) only a version that a newer one shadows for every reader, so that is
+     * the one case where absent is the right answer; anything else is a lost segment, an error.
+     */
+    private VersionedValue missingValue(ColumnFamily cf, byte[] key, RawEntry raw) {
+        RawEntry newest = lookup(cf.id(), key, Long.MAX_VALUE - 1);
+        if (newest != null && newest.version() > raw.version()) {
+            return null;
+        }
+        long segment = VlogFormat.pointerSegment(raw.entry(), EntryValue.payloadOffset(raw.entry()));
+        throw new NoKVException("value-log segment " + VlogFormat.segmentPath(dir, segment) + " is missing, but it holds"
+                + " the newest value of key 0x" + HexFormat.of().formatHex(key) + " (version " + raw.version() + ");"
+                + " restore the file, or rebuild the store from a replica");
     }
 
     /** The user value of a live entry: inline, or read from the value log. */

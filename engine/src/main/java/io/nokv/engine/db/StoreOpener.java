@@ -8,6 +8,7 @@ import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.Manifest;
 import io.nokv.engine.manifest.ManifestState;
 import io.nokv.engine.manifest.VersionEdit;
+import io.nokv.engine.record.LostAndFound;
 import io.nokv.engine.sst.SstOptions;
 import io.nokv.engine.version.TableFile;
 import io.nokv.engine.memtable.Memtable;
@@ -61,10 +62,10 @@ public final class StoreOpener {
             opened.add(manifest);
             ManifestState state = manifest.current();
             Set<Long> named = namedFiles(state, options, dir);
-            removeLeftovers(dir, named);
+            long highestTableOnDisk = removeLeftovers(dir, named, manifest);
 
             BlockCache cache = new BlockCache(options.blockCacheBytes());
-            VersionSet versions = new VersionSet(dir, cache, options.maxLevels());
+            VersionSet versions = new VersionSet(dir, cache, options.maxLevels(), manifest::afterNextEdit);
             opened.add(versions);
             versions.load(state.levels());
 
@@ -84,19 +85,19 @@ public final class StoreOpener {
             Path walDir = dir.resolve("wal");
             Files.createDirectories(walDir);
             long checkpoint = state.walCheckpoint();
-            long[] nextFileId = {state.nextFileId()};
+            // Past every table file present, named or not: an unnamed one may still be waiting for
+            // deletion, and a new table must never take its name.
+            long[] nextFileId = {Math.max(state.nextFileId(), highestTableOnDisk + 1)};
             for (long id : named) {
                 nextFileId[0] = Math.max(nextFileId[0], id + 1);
             }
             Memtable[] mem = {new Memtable(checkpoint, options.memtableBytes())};
             long[] maxVersion = {state.lastVersion()};
             WalReplayResult replay;
-            long[] lostBatches = {0};
             try {
-                replay = Wal.replay(walDir, checkpoint, payload -> {
+                replay = Wal.replayPrefix(walDir, checkpoint, payload -> {
                     if (namesLostVlogBytes(payload, vlog)) {
-                        lostBatches[0]++;
-                        return;
+                        return false;
                     }
                     BatchCodec.decode(payload, (cf, key, version, kind, value) -> {
                         WritePath.insertOp(mem[0], cf, key, version, kind, value);
@@ -106,15 +107,16 @@ public final class StoreOpener {
                         flushReplayed(options, manifest, versions, mem[0], nextFileId[0]++, maxVersion[0], -1, null);
                         mem[0] = new Memtable(checkpoint, options.memtableBytes());
                     }
+                    return true;
                 }, true);
             } catch (NoKVException e) {
                 throw new NoKVException("replaying the WAL in " + walDir + " failed: " + e.getMessage(), e);
             }
-            if (lostBatches[0] > 0) {
-                LOG.warning("skipped " + lostBatches[0] + " WAL records in " + walDir + " whose values the value log lost"
-                        + " (unsynced writes cut short by an OS crash)");
-            }
-            if (replay.truncatedBytes() > 0) {
+            if (replay.stopped()) {
+                LOG.warning("recovered " + replay.records() + " WAL records in " + walDir + "; replay ended at the first"
+                        + " batch whose values the value log lost (unsynced writes cut short by an OS crash): "
+                        + replay.truncatedBytes() + " bytes from there on moved to " + LostAndFound.dir(dir));
+            } else if (replay.truncatedBytes() > 0) {
                 LOG.warning("recovered " + replay.records() + " WAL records in " + walDir + " after truncating a torn tail of "
                         + replay.truncatedBytes() + " bytes (the write in progress when the process stopped)");
             } else {
@@ -129,9 +131,11 @@ public final class StoreOpener {
                 mem[0] = new Memtable(firstNewSegment, options.memtableBytes());
                 neededSegment = firstNewSegment;
             }
-            Wal wal = Wal.open(walDir, options.walSegmentBytes(), firstNewSegment);
+            Wal wal = Wal.open(walDir, options.walSegmentBytes(), firstNewSegment, vlog::sync);
             opened.add(wal);
-            wal.deleteSegmentsBefore(neededSegment); // replayed ones, or a crash came between a flush edit and the deletion
+            // Replayed segments, or ones a crash kept: gone once an edit after the one that retired them is durable.
+            long deleteBefore = neededSegment;
+            manifest.afterNextEdit(() -> wal.deleteSegmentsBefore(deleteBefore));
 
             DbImpl db = new DbImpl(options, lock, manifest, wal, vlog, versions, cache, mem[0], maxVersion[0], nextFileId[0]);
             db.start();
@@ -187,7 +191,9 @@ public final class StoreOpener {
      * True when a batch points at value-log bytes that do not exist: the vlog write came before the
      * WAL write, so after a process crash this never happens; after an OS crash an unsynced vlog
      * tail may be lost while its WAL record survived. Such a batch was never acknowledged as
-     * durable and is skipped whole. A pointer into a missing segment is not lost data: GC deleted
+     * durable (every WAL fsync syncs the vlog first), and neither was any later one: replay ends
+     * there, since applying later batches without it would not be a prefix of the writes (a Raft
+     * replica would hold entry N+1 without N, and the log would never send N again). A pointer into a missing segment is not lost data: GC deleted
      * the segment after moving the value, and a later record holds the new pointer.
      */
     private static boolean namesLostVlogBytes(byte[] payload, ValueLog vlog) {
@@ -218,18 +224,49 @@ public final class StoreOpener {
         return named;
     }
 
-    /** Temp files of interrupted writes and tables whose install edit never became durable. */
-    private static void removeLeftovers(Path dir, Set<Long> named) throws IOException {
+    /**
+     * Temp files of interrupted writes are removed (never named by anything). A table the manifest
+     * does not name is garbage only if the manifest is whole: its install edit never became durable,
+     * or an edit retired it. Even then it is deleted only once a later edit is durable (while the
+     * retiring edit is the last one, damage to it would need the file back). When open had to cut a
+     * torn last edit, that edit may have named the table: it goes to lost+found instead.
+     *
+     * @return the highest table id found on disk, 0 when none
+     */
+    private static long removeLeftovers(Path dir, Set<Long> named, Manifest manifest) throws IOException {
+        long highest = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path p : files) {
                 String name = p.getFileName().toString();
-                Matcher m = SST_NAME.matcher(name);
-                boolean orphanTable = m.matches() && !named.contains(Long.parseLong(m.group(1)));
-                if (name.endsWith(".tmp") || orphanTable) {
-                    LOG.fine("removing " + (orphanTable ? "orphan table " : "temp file ") + p + " left by an interrupted write");
+                if (name.endsWith(".tmp")) {
+                    LOG.fine("removing temp file " + p + " left by an interrupted write");
                     Files.deleteIfExists(p);
+                    continue;
+                }
+                Matcher m = SST_NAME.matcher(name);
+                if (!m.matches()) {
+                    continue;
+                }
+                long id = Long.parseLong(m.group(1));
+                highest = Math.max(highest, id);
+                if (named.contains(id)) {
+                    continue;
+                }
+                if (manifest.truncatedAtOpen() > 0) {
+                    LostAndFound.move(dir, p, "table not named by the manifest, whose torn last edit ("
+                            + manifest.truncatedAtOpen() + " bytes) was cut at open and may have named it");
+                } else {
+                    manifest.afterNextEdit(() -> {
+                        try {
+                            Files.deleteIfExists(p);
+                            LOG.fine("removed table " + p + " that no manifest edit names");
+                        } catch (IOException e) {
+                            throw new NoKVException("cannot remove unnamed table " + p + ": " + e, e);
+                        }
+                    });
                 }
             }
         }
+        return highest;
     }
 }

@@ -33,6 +33,8 @@ final class VlogGc {
     private static final Logger LOG = Logger.getLogger(VlogGc.class.getName());
     /** Values handed to the write path per relocation batch. */
     private static final long RELOCATION_BATCH_BYTES = 1 << 20;
+    /** Delay of the first background pass after open (or the interval, when shorter). */
+    private static final long FIRST_PASS_DELAY_MILLIS = 1_000;
 
     private final DbImpl db;
     private final ReentrantLock passLock = new ReentrantLock();
@@ -62,11 +64,17 @@ final class VlogGc {
         thread.start();
     }
 
+    /**
+     * The first pass runs soon after open, not a whole interval later: a store that lives a few
+     * seconds at a time (killed and reopened) would otherwise never collect. A pass that reclaimed
+     * a segment is followed at once by the next one; only a pass that found nothing waits.
+     */
     private void loop(long intervalMillis) {
+        long wait = Math.min(intervalMillis, FIRST_PASS_DELAY_MILLIS);
         while (!stopping) {
             synchronized (sleep) {
-                long deadline = System.currentTimeMillis() + intervalMillis;
-                for (long left = intervalMillis; left > 0 && !stopping; left = deadline - System.currentTimeMillis()) {
+                long deadline = System.currentTimeMillis() + wait;
+                for (long left = wait; left > 0 && !stopping; left = deadline - System.currentTimeMillis()) {
                     try {
                         sleep.wait(left);
                     } catch (InterruptedException e) {
@@ -77,10 +85,14 @@ final class VlogGc {
             if (stopping || db.backgroundError != null) {
                 continue;
             }
+            wait = intervalMillis;
             try {
                 GcResult r = runOnce();
                 if (r.segment() >= 0 || r.segmentsDeleted() > 0) {
                     LOG.fine(() -> "value-log GC in " + db.dir + ": " + r);
+                }
+                if (r.segment() >= 0 && r.valuesMoved() + r.valuesDropped() > 0) {
+                    wait = 0; // found work: there may be more
                 }
             } catch (RuntimeException e) {
                 if (!stopping) {
@@ -221,11 +233,17 @@ final class VlogGc {
         return new long[] {count, bytes};
     }
 
+    /** One listing of sizes and one copy of the discard counts per pass: per segment they cost an fstat each. */
     private long pick() {
         long active = db.vlog.activeSegment();
         long best = -1;
         double bestRatio = -1;
-        for (Map.Entry<Long, Long> e : db.vlog.segmentSizes().entrySet()) {
+        Map<Long, Long> sizes = db.vlog.segmentSizes();
+        Map<Long, Long> discard;
+        synchronized (db.manifestLock) {
+            discard = new HashMap<>(db.vlogDiscard);
+        }
+        for (Map.Entry<Long, Long> e : sizes.entrySet()) {
             long id = e.getKey();
             if (id == active || pendingEpochs.containsKey(id)) {
                 continue;
@@ -237,7 +255,7 @@ final class VlogGc {
                 }
                 pinnedAtHorizon.remove(id);
             }
-            double ratio = staleRatio(id);
+            double ratio = staleRatio(e.getValue(), discard.getOrDefault(id, 0L));
             if (ratio >= db.options.vlogGcThreshold() && ratio > bestRatio) {
                 best = id;
                 bestRatio = ratio;
@@ -247,14 +265,15 @@ final class VlogGc {
     }
 
     private double staleRatio(long segment) {
-        long records = db.vlog.segmentSizes().getOrDefault(segment, 0L) - VlogFormat.SEGMENT_HEADER_BYTES;
-        if (records <= 0) {
-            return 0;
-        }
         long stale;
         synchronized (db.manifestLock) {
             stale = db.vlogDiscard.getOrDefault(segment, 0L);
         }
-        return Math.min(1.0, (double) stale / records);
+        return staleRatio(db.vlog.segmentSizes().getOrDefault(segment, 0L), stale);
+    }
+
+    private static double staleRatio(long segmentBytes, long staleBytes) {
+        long records = segmentBytes - VlogFormat.SEGMENT_HEADER_BYTES;
+        return records <= 0 ? 0 : Math.min(1.0, (double) staleBytes / records);
     }
 }

@@ -134,10 +134,7 @@ final class WritePath {
         if (payloads.isEmpty()) {
             return; // only relocations, none of them live any more
         }
-        if (sync) {
-            db.vlog.sync();
-        }
-        db.wal.append(payloads);
+        db.wal.append(payloads); // the WAL syncs the vlog before any fsync of its own (Wal.open's durableFirst)
         if (sync) {
             unsyncedWalBytes = 0;
         } else {

@@ -10,6 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The store's file set and counters, kept as {@code CURRENT} (naming the live log) plus an edit
@@ -33,6 +35,10 @@ public final class Manifest implements AutoCloseable {
     private long snapshotBytes;
     private boolean closed;
     private NoKVException failure;
+    /** Bytes of a torn last edit cut at open (0 when the log was intact). */
+    private long truncatedAtOpen;
+    /** Run once an edit applied after they were registered is durable; guarded by this. */
+    private List<Runnable> waitingForNextEdit = new ArrayList<>();
 
     private Manifest(Path dir, long rewriteBytes, ManifestState state, FileChannel log, long logBytes, long snapshotBytes) {
         this.dir = dir;
@@ -118,7 +124,9 @@ public final class Manifest implements AutoCloseable {
             }
             FileChannel log = FileChannel.open(file, StandardOpenOption.WRITE);
             log.position(end);
-            return new Manifest(dir, rewriteBytes, loaded.state(), log, end, loaded.snapshotBytes());
+            Manifest manifest = new Manifest(dir, rewriteBytes, loaded.state(), log, end, loaded.snapshotBytes());
+            manifest.truncatedAtOpen = loaded.scan().tailBytes();
+            return manifest;
         } catch (IOException e) {
             throw new NoKVException("cannot open manifest " + file + " for writing: " + e.getMessage(), e);
         }
@@ -150,6 +158,26 @@ public final class Manifest implements AutoCloseable {
     }
 
     /**
+     * Bytes of a torn last edit that open cut off (0 when the log was intact). When non-zero, an
+     * edit that was being written is gone, so files no edit names may be ones it named: they are
+     * not provably garbage.
+     */
+    public long truncatedAtOpen() {
+        return truncatedAtOpen;
+    }
+
+    /**
+     * Runs {@code action} once an edit applied <em>after</em> this call is durable. Deleting what an
+     * edit retired (WAL segments below its checkpoint, tables it removed) waits for that: while the
+     * edit is the last one in the log it is the one a damaged tail would lose, and then those files
+     * are what recovery needs. Actions still waiting at close are dropped (the next open finds the
+     * files again). An action's failure is logged, never thrown at the edit's caller.
+     */
+    public synchronized void afterNextEdit(Runnable action) {
+        waitingForNextEdit.add(action);
+    }
+
+    /**
      * Validates {@code edit} against the current state, appends and fsyncs it, then publishes and
      * returns the new state.
      *
@@ -157,7 +185,32 @@ public final class Manifest implements AutoCloseable {
      *                               nothing is written then
      * @throws NoKVException         on an I/O failure; the manifest refuses further edits after it
      */
-    public synchronized ManifestState apply(VersionEdit edit) {
+    public ManifestState apply(VersionEdit edit) {
+        List<Runnable> ready;
+        ManifestState applied;
+        synchronized (this) {
+            ready = waitingForNextEdit;
+            waitingForNextEdit = new ArrayList<>();
+            try {
+                applied = applyLocked(edit);
+            } catch (RuntimeException e) {
+                ready.addAll(waitingForNextEdit);
+                waitingForNextEdit = ready;
+                throw e;
+            }
+        }
+        for (Runnable action : ready) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cleanup after a manifest edit in " + dir + " failed"
+                        + " (the next open retries it): " + e.getMessage());
+            }
+        }
+        return applied;
+    }
+
+    private ManifestState applyLocked(VersionEdit edit) {
         checkUsable();
         ManifestState next = state.apply(edit);
         byte[] record = RecordFormat.frame(ManifestReader.RECORD_EDIT, VersionEditCodec.encode(edit));

@@ -27,7 +27,9 @@ final class ManifestReader {
         ManifestState[] state = {ManifestState.empty(name)};
         long[] edits = {0};
         long[] snapshotBytes = {0};
-        RecordScanner.Result scan = RecordScanner.scan(file, "manifest edit", (offset, type, payload) -> {
+        RecordScanner.Result scan = RecordScanner.scan(file, "manifest edit",
+                // Every edit is fsynced before anything acts on it: only a cut-short last edit is an interrupted append.
+                RecordScanner.CompleteRecordMismatch.DAMAGE, (offset, type, payload) -> {
             if (type != RECORD_EDIT) {
                 throw new NoKVException("corrupt manifest edit in " + file + " at offset " + offset
                         + ": unknown record type " + type);

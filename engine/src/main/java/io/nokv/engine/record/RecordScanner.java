@@ -33,12 +33,28 @@ public final class RecordScanner {
         void record(long offset, byte type, byte[] payload);
     }
 
+    /** Like {@link Visitor}, but may end the scan: returning false stops before this record. */
+    @FunctionalInterface
+    public interface StoppingVisitor {
+        boolean record(long offset, byte type, byte[] payload);
+    }
+
+    /**
+     * What a checksum mismatch in a record that lies wholly inside the file means.
+     * {@code TORN}: it may be an interrupted append (a log written without an fsync per record,
+     * whose last page can land without the one before after an OS crash). {@code DAMAGE}: every
+     * record was fsynced whole before anyone relied on it, so a complete record that fails its
+     * checksum was damaged after it was written and dropping it could lose acknowledged data.
+     */
+    public enum CompleteRecordMismatch { TORN, DAMAGE }
+
     /**
      * @param validBytes  length of the prefix made of intact records
      * @param fileBytes   file size when the scan started
      * @param tailProblem why the record at {@code validBytes} could not be read, or null when clean
+     * @param stopped     a {@link StoppingVisitor} stopped the scan before the record at {@code validBytes}
      */
-    public record Result(long validBytes, long fileBytes, String tailProblem) {
+    public record Result(long validBytes, long fileBytes, String tailProblem, boolean stopped) {
         public long tailBytes() {
             return fileBytes - validBytes;
         }
@@ -46,10 +62,15 @@ public final class RecordScanner {
         public boolean clean() {
             return tailProblem == null;
         }
+
+        Result(long validBytes, long fileBytes, String tailProblem) {
+            this(validBytes, fileBytes, tailProblem, false);
+        }
     }
 
     private final Path file;
     private final String what;
+    private final CompleteRecordMismatch mismatch;
     private final FileChannel channel;
     private final long size;
     private final CRC32C crc = new CRC32C();
@@ -57,9 +78,10 @@ public final class RecordScanner {
     private long bufStart;
     private int bufLen;
 
-    private RecordScanner(Path file, String what, FileChannel channel) throws IOException {
+    private RecordScanner(Path file, String what, CompleteRecordMismatch mismatch, FileChannel channel) throws IOException {
         this.file = file;
         this.what = what;
+        this.mismatch = mismatch;
         this.channel = channel;
         this.size = channel.size();
     }
@@ -70,25 +92,38 @@ public final class RecordScanner {
      * @throws NoKVException when a bad record is followed by valid ones, or the file cannot be read
      */
     public static Result scan(Path file, String what, Visitor visitor) {
+        return scan(file, what, CompleteRecordMismatch.TORN, visitor);
+    }
+
+    /** Like {@link #scan(Path, String, Visitor)}, with {@code mismatch} saying what a bad complete record is. */
+    public static Result scan(Path file, String what, CompleteRecordMismatch mismatch, Visitor visitor) {
+        return scanUntil(file, what, mismatch, (offset, type, payload) -> {
+            visitor.record(offset, type, payload);
+            return true;
+        });
+    }
+
+    /** Like {@link #scan(Path, String, CompleteRecordMismatch, Visitor)}, ending early where {@code visitor} says. */
+    public static Result scanUntil(Path file, String what, CompleteRecordMismatch mismatch, StoppingVisitor visitor) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new RecordScanner(file, what, channel).run(visitor);
+            return new RecordScanner(file, what, mismatch, channel).run(visitor);
         } catch (IOException e) {
             throw new NoKVException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private Result run(Visitor visitor) throws IOException {
+    private Result run(StoppingVisitor visitor) throws IOException {
         long pos = 0;
         while (pos < size) {
             long left = size - pos;
             if (left < RecordFormat.HEADER_BYTES) {
-                return badRecord(pos, "incomplete header (" + left + " bytes left)");
+                return badRecord(pos, "incomplete header (" + left + " bytes left)", false);
             }
             fill(pos, RecordFormat.HEADER_BYTES);
             int at = (int) (pos - bufStart);
             long length = Integer.toUnsignedLong(getInt(buf, at));
             if (length > left - RecordFormat.HEADER_BYTES) {
-                return badRecord(pos, "length " + length + " runs past the end of the file (" + size + " bytes)");
+                return badRecord(pos, "length " + length + " runs past the end of the file (" + size + " bytes)", false);
             }
             int payloadLength = (int) length;
             fill(pos, RecordFormat.HEADER_BYTES + payloadLength);
@@ -97,9 +132,11 @@ public final class RecordScanner {
             byte type = buf[at + 8];
             int payloadAt = at + RecordFormat.HEADER_BYTES;
             if (RecordFormat.checksum(crc, type, buf, payloadAt, payloadLength) != storedCrc) {
-                return badRecord(pos, "checksum mismatch");
+                return badRecord(pos, "checksum mismatch", true);
             }
-            visitor.record(pos, type, Arrays.copyOfRange(buf, payloadAt, payloadAt + payloadLength));
+            if (!visitor.record(pos, type, Arrays.copyOfRange(buf, payloadAt, payloadAt + payloadLength))) {
+                return new Result(pos, size, null, true);
+            }
             pos += RecordFormat.HEADER_BYTES + length;
         }
         return new Result(pos, size, null);
@@ -129,7 +166,8 @@ public final class RecordScanner {
         }
     }
 
-    private Result badRecord(long pos, String problem) throws IOException {
+    /** @param complete the bad record's length fits inside the file (so it is not cut short) */
+    private Result badRecord(long pos, String problem, boolean complete) throws IOException {
         long tail = size - pos;
         if (tail > Integer.MAX_VALUE - 16) {
             throw corruption(pos, problem + "; " + tail + " bytes follow, too many to be a torn tail");
@@ -138,6 +176,10 @@ public final class RecordScanner {
         readFully(pos, rest, rest.length);
         if (allZero(rest)) {
             return new Result(pos, size, problem + "; the rest of the file is zeros");
+        }
+        if (complete && mismatch == CompleteRecordMismatch.DAMAGE) {
+            throw corruption(pos, problem + " in a record that is complete in the file"
+                    + " (damaged after it was written, not an interrupted append)");
         }
         for (int q = 1; q + RecordFormat.HEADER_BYTES <= rest.length; q++) {
             long length = Integer.toUnsignedLong(getInt(rest, q));

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,11 +39,24 @@ public final class VersionSet implements AutoCloseable {
     private final Map<Long, TableFile> open = new HashMap<>(); // guarded by this
     private volatile Version current;
     private volatile boolean closed;
+    /** Schedules the deletion of a retired table file (see {@link #VersionSet(Path, BlockCache, int, Consumer)}). */
+    private final Consumer<Runnable> retiredFileDeletion;
 
     public VersionSet(Path dir, BlockCache blockCache, int maxLevels) {
+        this(dir, blockCache, maxLevels, Runnable::run);
+    }
+
+    /**
+     * @param retiredFileDeletion runs or schedules the deletion of a table file that an edit retired
+     *                            and no version uses any more; the DB passes
+     *                            {@link io.nokv.engine.manifest.Manifest#afterNextEdit}, so a retired
+     *                            table survives until the edit that retired it is no longer the last
+     */
+    public VersionSet(Path dir, BlockCache blockCache, int maxLevels, Consumer<Runnable> retiredFileDeletion) {
         this.dir = dir;
         this.blockCache = blockCache;
         this.maxLevels = maxLevels;
+        this.retiredFileDeletion = retiredFileDeletion;
     }
 
     public static Path sstPath(Path dir, long fileId) {
@@ -167,7 +181,8 @@ public final class VersionSet implements AutoCloseable {
                     closeQuietly(f);
                     if (f.obsolete) {
                         blockCache.evictFile(f.meta().id());
-                        deleteQuietly(sstPath(dir, f.meta().id()));
+                        Path retired = sstPath(dir, f.meta().id());
+                        retiredFileDeletion.accept(() -> deleteQuietly(retired));
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package io.nokv.engine.vlog;
 
+import io.nokv.engine.ColumnFamily;
 import io.nokv.engine.NoKVException;
 
 import java.io.IOException;
@@ -154,15 +155,58 @@ public final class ValueLog implements AutoCloseable {
             if (bad == null) {
                 return 0;
             }
-            // Segments are fsynced lazily (at flush or a synced write), so after an OS crash any segment
-            // past the head may end early; what follows the cut was never acknowledged as durable,
-            // and WAL replay skips the batches that point there.
+            long follower = pos == 0 ? -1 : validRecordAfter(ch, path, pos, size);
+            if (follower >= 0) {
+                throw new NoKVException("corrupt value-log segment " + path + ": " + bad + " at offset " + pos
+                        + ", but a valid record follows at offset " + follower + "; refusing to cut it (the records"
+                        + " after it may hold acknowledged values). Restore the file, or move the store aside and"
+                        + " rebuild it from a replica");
+            }
+            // Segments are fsynced lazily (before any WAL fsync, at flush), so after an OS crash a
+            // segment past the head may end early; nothing after the cut is named by a durable WAL
+            // record, and WAL replay ends at the first batch that points there.
             LOG.warning("value-log segment " + path + " has " + bad + " at offset " + pos + ": truncating "
                     + (size - pos) + " bytes (the write in progress when the process stopped)");
             ch.truncate(pos);
             ch.force(true);
             return size - pos;
         }
+    }
+
+    /** Largest tail searched for a surviving record; a longer non-zero tail is never just an interrupted write. */
+    private static final long MAX_TAIL_SEARCH = 64L << 20;
+
+    /**
+     * The offset of the first intact record that starts after the bad one at {@code pos}, or -1 when
+     * none does (the tail is the remains of an interrupted write: partial records or zeros).
+     */
+    private static long validRecordAfter(FileChannel ch, Path path, long pos, long size) throws IOException {
+        long tail = size - pos;
+        if (tail > MAX_TAIL_SEARCH) {
+            return pos + 1; // too long to be one interrupted write: treat as damage
+        }
+        byte[] rest = readFully(ch, pos, (int) tail, path);
+        boolean zeros = true;
+        for (byte x : rest) {
+            if (x != 0) {
+                zeros = false;
+                break;
+            }
+        }
+        if (zeros) {
+            return -1;
+        }
+        for (int q = 1; q + VlogFormat.RECORD_HEADER_BYTES <= rest.length; q++) {
+            long keyLen = VlogFormat.getInt(rest, q + 4) & 0xffffffffL;
+            long valueLen = VlogFormat.getInt(rest, q + 8) & 0xffffffffL;
+            long recLen = VlogFormat.RECORD_HEADER_BYTES + keyLen + valueLen;
+            // The column-family byte (at 12) must name a family: a cheap filter before the checksum.
+            if ((rest[q + 12] & 0xff) < ColumnFamily.values().length && recLen <= rest.length - q
+                    && VlogFormat.checksumOk(rest, q, (int) recLen)) {
+                return pos + q;
+            }
+        }
+        return -1;
     }
 
     private static byte[] readFully(FileChannel ch, long pos, int len, Path path) throws IOException {

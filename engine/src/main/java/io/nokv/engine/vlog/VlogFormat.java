@@ -38,17 +38,22 @@ public final class VlogFormat {
         return dir(storeDir).resolve(String.format("%06d.vlog", segment));
     }
 
-    /** The segment id of a file name like {@code 000012.vlog}, or -1. */
+    /**
+     * The segment id of a file name like {@code 000012.vlog}, or -1. {@code %06d} pads to six
+     * digits but ids grow past 999999 (a pointer holds a u32 id): up to ten digits are accepted.
+     */
     public static long segmentId(String fileName) {
-        if (fileName.length() != 11 || !fileName.endsWith(".vlog")) {
+        int digits = fileName.length() - ".vlog".length();
+        if (digits < 6 || digits > 10 || !fileName.endsWith(".vlog")) {
             return -1;
         }
-        for (int i = 0; i < 6; i++) {
-            if (!Character.isDigit(fileName.charAt(i))) {
+        for (int i = 0; i < digits; i++) {
+            char c = fileName.charAt(i);
+            if (c < '0' || c > '9') {
                 return -1;
             }
         }
-        return Long.parseLong(fileName.substring(0, 6));
+        return Long.parseLong(fileName.substring(0, digits));
     }
 
     public static int recordBytes(int keyLength, int valueLength) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -38,6 +39,8 @@ public final class Wal implements AutoCloseable {
 
     private final Path walDir;
     private final long segmentBytes;
+    /** Makes durable what WAL records point at (the value log) before any WAL fsync. */
+    private final Runnable durableFirst;
     private final CRC32C crc = new CRC32C();
     /** Direct, so the channel writes it without the JDK's copy into a temporary direct buffer. */
     private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
@@ -54,9 +57,10 @@ public final class Wal implements AutoCloseable {
     private volatile long totalBytes;
     private volatile int segmentCount;
 
-    private Wal(Path walDir, long segmentBytes, NavigableMap<Long, Long> olderSegments) {
+    private Wal(Path walDir, long segmentBytes, NavigableMap<Long, Long> olderSegments, Runnable durableFirst) {
         this.walDir = walDir;
         this.segmentBytes = segmentBytes;
+        this.durableFirst = durableFirst;
         this.olderSegments = olderSegments;
         this.totalBytes = olderSegments.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -66,6 +70,16 @@ public final class Wal implements AutoCloseable {
      * segments are left alone (replay them first); they must all have smaller ids.
      */
     public static Wal open(Path walDir, long segmentBytes, long firstSegmentId) {
+        return open(walDir, segmentBytes, firstSegmentId, () -> { });
+    }
+
+    /**
+     * Like {@link #open(Path, long, long)}; {@code durableFirst} runs before every fsync of a segment
+     * (sync, presync, rotation, close). The DB passes the value log's sync: a WAL record that is
+     * durable must never name value bytes that are not, or after an OS crash a later batch could
+     * survive while an earlier one is lost and replay would not be a prefix.
+     */
+    public static Wal open(Path walDir, long segmentBytes, long firstSegmentId, Runnable durableFirst) {
         if (segmentBytes <= 0) {
             throw new IllegalArgumentException("segmentBytes must be positive, got " + segmentBytes);
         }
@@ -90,7 +104,7 @@ public final class Wal implements AutoCloseable {
                 throw new NoKVException("cannot stat WAL segment " + segment.getValue() + ": " + e.getMessage(), e);
             }
         }
-        Wal wal = new Wal(walDir, segmentBytes, sizes);
+        Wal wal = new Wal(walDir, segmentBytes, sizes, durableFirst);
         synchronized (wal) {
             wal.startSegment(firstSegmentId);
         }
@@ -104,7 +118,20 @@ public final class Wal implements AutoCloseable {
      * With {@code repairTail = false} no file is modified.
      */
     public static WalReplayResult replay(Path walDir, long fromSegment, Consumer<byte[]> consumer, boolean repairTail) {
-        return WalReplay.run(walDir, fromSegment, consumer, repairTail);
+        return WalReplay.run(walDir, fromSegment, payload -> {
+            consumer.accept(payload);
+            return true;
+        }, repairTail);
+    }
+
+    /**
+     * Like {@link #replay}, but {@code batch} may refuse a payload (return false) that cannot be
+     * replayed: replay then ends before it, so what is recovered stays a prefix of the log. With
+     * {@code repairTail} the refused batch and everything after it are moved to
+     * {@code <store>/lost+found} (the segment is truncated there, later segments moved whole).
+     */
+    public static WalReplayResult replayPrefix(Path walDir, long fromSegment, Predicate<byte[]> batch, boolean repairTail) {
+        return WalReplay.run(walDir, fromSegment, batch, repairTail);
     }
 
     /**
@@ -173,6 +200,7 @@ public final class Wal implements AutoCloseable {
     /** fsyncs the current segment's data ({@code fdatasync}). */
     public synchronized void sync() {
         checkUsable();
+        durableFirst.run();
         try {
             channel.force(false);
         } catch (IOException e) {
@@ -189,8 +217,9 @@ public final class Wal implements AutoCloseable {
     public void presync() {
         FileChannel c = channel;
         try {
+            durableFirst.run();
             c.force(false);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // closed by a rotation or close meanwhile (which forced it), or a real error that the
             // next sync/rotate will hit and report
         }
@@ -204,6 +233,7 @@ public final class Wal implements AutoCloseable {
     }
 
     private void rotateLocked() {
+        durableFirst.run();
         try {
             channel.force(false);
             channel.close();
@@ -274,6 +304,7 @@ public final class Wal implements AutoCloseable {
         closed = true;
         try {
             if (failure == null) {
+                durableFirst.run();
                 channel.force(false);
             }
             channel.close();

@@ -66,6 +66,33 @@ class ValueLogGcTest {
         }
     }
 
+    /**
+     * A store that lives a few seconds at a time (issue 16 item 9): the background GC must not wait
+     * a whole interval after each open, and must keep going while it finds work.
+     */
+    @Test
+    void backgroundGcCollectsSoonAfterOpenAndKeepsGoingWhileThereIsWork() throws InterruptedException {
+        int rounds = 6;
+        try (DB db = NoKV.open(VlogTestSupport.options(dir))) {
+            for (int round = 0; round < rounds; round++) {
+                for (int k = 0; k < KEYS; k++) {
+                    db.put(key(k), big(k, round));
+                }
+            }
+            db.compactRange(null, null); // discard statistics now name the stale segments
+        }
+        long live = (long) KEYS * VlogFormat.recordBytes(key(0).length, VALUE_BYTES);
+        try (DB db = NoKV.open(VlogTestSupport.options(dir).vlogGcIntervalMillis(600_000))) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (db.stats().vlog().totalBytes() > 2 * live) {
+                assertTrue(System.nanoTime() < deadline, "background GC did not bring the vlog under 2 x live ("
+                        + db.stats().vlog() + ", live " + live + " B) without a manual pass");
+                Thread.sleep(50);
+            }
+            checkAll(db, rounds - 1);
+        }
+    }
+
     @Test
     void segmentIsDeletedOnlyAfterIteratorsFromBeforeTheSwitchClose() {
         Options options = VlogTestSupport.options(dir);

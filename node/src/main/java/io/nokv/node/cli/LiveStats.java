@@ -25,7 +25,11 @@ final class LiveStats {
     private LiveStats() {
     }
 
-    /** The {@code live} member of {@code nokv stats --json}, or null when the store never wrote STATS. */
+    /**
+     * The {@code live} member of {@code nokv stats --json}, or null when the store never wrote
+     * STATS. The file is only informational: one that cannot be read or parsed gives
+     * {@code {"error": "<why>"}} instead of failing the command.
+     */
     static Map<String, Object> read(Path storeDir, long nowMillis) {
         Path file = storeDir.resolve(StatsFile.NAME);
         JsonNode root;
@@ -34,10 +38,10 @@ final class LiveStats {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+            return unreadable(file + " cannot be read: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (root == null || root.path("format").asInt() != 1 || !root.path("stats").isObject()) {
-            throw new IllegalStateException(file + " is not a format-1 STATS file");
+            return unreadable(file + " is not a format-1 STATS file");
         }
         ObjectNode stats = (ObjectNode) root.get("stats");
         for (String list : new String[] {"hot_read_keys", "hot_write_keys"}) {
@@ -55,9 +59,19 @@ final class LiveStats {
         return live;
     }
 
+    private static Map<String, Object> unreadable(String why) {
+        Map<String, Object> live = new LinkedHashMap<>();
+        live.put("error", why);
+        return live;
+    }
+
     static void printText(Map<String, Object> live, PrintWriter out) {
         if (live == null) {
             out.println("Live figures: (none: the store has not written " + StatsFile.NAME + ")");
+            return;
+        }
+        if (live.containsKey("error")) {
+            out.println("Live figures: (none: " + live.get("error") + ")");
             return;
         }
         JsonNode s = (JsonNode) live.get("stats");

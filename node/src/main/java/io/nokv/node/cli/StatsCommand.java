@@ -2,6 +2,7 @@ package io.nokv.node.cli;
 
 import io.nokv.engine.Options;
 import io.nokv.engine.compaction.CompactionPicker;
+import io.nokv.engine.db.StoreVerifier;
 import io.nokv.engine.manifest.FileMeta;
 import io.nokv.engine.manifest.Manifest;
 import io.nokv.engine.manifest.ManifestState;
@@ -12,6 +13,7 @@ import io.nokv.node.region.RegionState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -36,8 +38,26 @@ final class StatsCommand implements Callable<Integer> {
     @Mixin
     StoreDirOptions store;
 
+    @Option(names = "--verify", description = "First check what opening the store checks (CURRENT, manifest, every named SST"
+            + " and its footer, the WAL chain and records, value-log bytes the WAL names); list every problem and exit 1 if any.")
+    boolean verify;
+
     @Override
     public Integer call() {
+        if (verify) {
+            List<String> problems = StoreVerifier.verify(store.workdir);
+            if (!problems.isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("store " + store.workdir + " has " + problems.size() + " problem(s) that open would refuse"
+                        + " or not recover (docs/engine-wal-manifest.md, \"Recovery rules\", says what to do):");
+                problems.forEach(p -> err.println("  " + p));
+                err.flush();
+                return 1;
+            }
+            if (!store.json) {
+                spec.commandLine().getOut().println("verify: ok (manifest, SSTs, WAL, value-log bytes the WAL names)");
+            }
+        }
         ManifestState m = Manifest.readOnly(store.workdir);
         WalFacts wal = WalFacts.read(store.workdir, m.walCheckpoint());
         VlogInspector.Report vlog = VlogInspector.read(store.workdir);

@@ -87,6 +87,7 @@ public final class RegionStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
+        LogIdentity.verify(regionId, db, raftStorage.getStorageDir().getRoot().toPath(), readApplied()[1]);
         loadState();
         // BaseStateMachine leaves its life cycle at NEW; pause()/reload need RUNNING -> PAUSED.
         if (getLifeCycle().getCurrentState() == LifeCycle.State.NEW) {

@@ -18,7 +18,12 @@ public final class ReservedKeys {
 
     /** {@code \xff\xffnokv/applied/<regionId>}: value = term (8 bytes) + index (8 bytes), versioned at the index. */
     public static byte[] appliedKey(long regionId) {
-        return concat(PREFIX, ("applied/" + regionId).getBytes(StandardCharsets.US_ASCII));
+        return reserved("applied/" + regionId);
+    }
+
+    /** {@code \xff\xffnokv/<name>}. */
+    static byte[] reserved(String name) {
+        return concat(PREFIX, name.getBytes(StandardCharsets.US_ASCII));
     }
 
     public static byte[] encodeTermIndex(long term, long index) {

@@ -155,10 +155,17 @@ public final class StoreRaftServer implements AutoCloseable {
                 .setOption(recovered ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
-        for (RegionMeta r : directory.all()) {
-            if (isLocalRunning(r)) {
-                ensureGroup(r);
+        try {
+            for (RegionMeta r : directory.all()) {
+                if (isLocalRunning(r)) {
+                    ensureGroup(r);
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            // A replica that refuses to start (e.g. its Raft log was lost) stops the store: close the
+            // server, whose non-daemon threads would otherwise keep the process alive.
+            close();
+            throw e;
         }
     }
 

@@ -214,6 +214,43 @@ class InspectCommandsTest {
     }
 
     @Test
+    void statsVerifyListsWhatOpenWouldRefuseAndExitsNonZero() throws Exception {
+        CliRun healthy = CliRun.nokv("stats", "--workdir", store.toString(), "--verify");
+        assertEquals(0, healthy.code(), healthy.err());
+        assertTrue(healthy.out().startsWith("verify: ok"), healthy.out());
+
+        Path sst;
+        try (var s = Files.list(store)) {
+            sst = s.filter(p -> p.getFileName().toString().endsWith(".sst")).sorted().findFirst().orElseThrow();
+        }
+        Files.delete(sst);
+        long newest;
+        try (var s = Files.list(store.resolve("wal"))) {
+            newest = s.mapToLong(p -> Long.parseLong(p.getFileName().toString().replace(".log", ""))).max().orElseThrow();
+        }
+        Path afterGap = store.resolve("wal").resolve(String.format("%08d.log", newest + 2)); // segment newest+1 "lost"
+        Files.write(afterGap, new byte[0]);
+
+        CliRun r = CliRun.nokv("stats", "--workdir", store.toString(), "--verify");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains(sst.getFileName().toString()) && r.err().contains("missing"), r.err());
+        assertTrue(r.err().contains(String.format("%08d.log", newest + 1)), r.err());
+        assertTrue(r.err().contains("2 problem(s)"), r.err());
+    }
+
+    @Test
+    void aGarbageOrEmptyStatsFileDoesNotFailStats() throws Exception {
+        for (byte[] content : List.of(new byte[0], "{not json".getBytes(), "{\"format\": 7}".getBytes())) {
+            Files.write(store.resolve("STATS"), content);
+            CliRun text = CliRun.nokv("stats", "--workdir", store.toString());
+            assertEquals(0, text.code(), text.err());
+            assertTrue(text.out().contains("Live figures: (none: "), text.out());
+            JsonNode live = json("stats", "--workdir", store.toString(), "--json").get("live");
+            assertTrue(live.get("error").asText().contains("STATS"), live.toString());
+        }
+    }
+
+    @Test
     void manifestText() {
         CliRun r = CliRun.nokv("manifest", "--workdir", store.toString());
         assertEquals(0, r.code(), r.err());

@@ -1,6 +1,6 @@
 package io.nokv.node.local;
 
-import io.nokv.node.TestPorts;
+import io.nokv.testkit.TestPorts;
 import io.nokv.node.config.AddressScope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -94,7 +94,12 @@ public final class RaftTestCluster implements AutoCloseable {
         StoreRaftServer srv = new StoreRaftServer(new StoreRaftServer.Config(s, raftAddrs.get(s),
                 root.resolve("store-" + s).resolve("raft"), peerMap(s), snapshotThreshold, 5_000, 8 * 1024),
                 db, new CatalogRegionDirectory(io.nokv.node.region.RegionCatalog.load(db)));
-        srv.start();
+        try {
+            srv.start();
+        } catch (Exception e) {
+            db.close();
+            throw e;
+        }
         dbs.put(s, db);
         servers.put(s, srv);
     }

@@ -49,10 +49,21 @@ public record ClusterConfig(
         regions = regions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(regions));
     }
 
+    /** Far above any real topology (thousands of stores and regions); a larger file is a mistake. */
+    static final long MAX_CONFIG_BYTES = 16L << 20;
+
     /** Reads and validates {@code file}; every problem is a {@link ConfigException} with a one-line message naming the file. */
     public static ClusterConfig load(Path file) {
         byte[] bytes;
         try {
+            // A device (/dev/zero) would be read until memory runs out, a FIFO would block forever.
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new ConfigException(file + ": not a regular file (a directory, device or FIFO cannot be a config file)");
+            }
+            if (Files.exists(file) && Files.size(file) > MAX_CONFIG_BYTES) {
+                throw new ConfigException(file + ": config file is " + Files.size(file) + " bytes, more than the "
+                        + MAX_CONFIG_BYTES + " a topology file can need");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": config file not found");

@@ -6,6 +6,9 @@ package io.nokv.node.config;
  * to listen on may have port 0, "any free port" ({@link #parseBindable}).
  */
 public record HostPort(String host, int port) {
+    /** The longest DNS name (RFC 1035); an IPv6 literal in brackets is shorter. */
+    static final int MAX_HOST_CHARS = 253;
+
     public HostPort {
         if (port < 0 || port > 65535) {
             throw new ConfigException("port " + port + " of " + host + " is outside 0..65535");
@@ -31,6 +34,10 @@ public record HostPort(String host, int port) {
             throw new ConfigException(what + " \"" + value + "\" is not host:port");
         }
         String host = value.substring(0, colon);
+        if (host.length() > MAX_HOST_CHARS) {
+            throw new ConfigException(what + " has a host of " + host.length() + " characters; a host name has at most "
+                    + MAX_HOST_CHARS);
+        }
         String portText = value.substring(colon + 1);
         boolean bracketed = host.startsWith("[") && host.endsWith("]") && host.length() > 2;
         if (host.chars().anyMatch(Character::isWhitespace) || (!bracketed && host.contains(":"))) {

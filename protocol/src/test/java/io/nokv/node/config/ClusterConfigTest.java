@@ -82,7 +82,7 @@ class ClusterConfigTest {
 
     @Test
     void unreadableFile() {
-        assertError(ClusterConfig.class, () -> ClusterConfig.load(dir), "cannot read");
+        assertError(ClusterConfig.class, () -> ClusterConfig.load(dir), "not a regular file");
     }
 
     @Test
@@ -316,5 +316,16 @@ class ClusterConfigTest {
 
     static ObjectNode peer(ObjectNode root, int region, int i) {
         return (ObjectNode) region(root, region).get("peers").get(i);
+    }
+
+    @Test
+    void aDeviceOrAFifoIsRefusedWithoutReadingIt() throws Exception {
+        ConfigException zero = assertThrows(ConfigException.class, () -> ClusterConfig.load(Path.of("/dev/zero")));
+        assertTrue(zero.getMessage().contains("not a regular file"), zero.getMessage());
+        Path fifo = dir.resolve("config.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.load(fifo));
+        assertTrue(e.getMessage().contains(fifo.toString()) && e.getMessage().contains("FIFO"), e.getMessage());
     }
 }

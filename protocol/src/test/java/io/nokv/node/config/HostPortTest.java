@@ -31,4 +31,12 @@ class HostPortTest {
         assertTrue(e.getMessage().contains("raft address"), e.getMessage());
         assertThrows(ConfigException.class, () -> HostPort.parseBindable("raft address", null));
     }
+
+    @Test
+    void rejectsAHostLongerThanAnyDnsName() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> HostPort.parse("stores[0].addr", "h".repeat(100_000) + ":20160"));
+        assertTrue(e.getMessage().contains("100000 characters") && e.getMessage().length() < 200, e.getMessage());
+        assertEquals(253, HostPort.parse("a", "h".repeat(253) + ":1").host().length());
+    }
 }
