@@ -39,6 +39,8 @@ public final class StoreProcesses implements AutoCloseable {
     private final long segmentBytes;
     /** Tests start faster with C1 only; benchmarks want the full JIT. */
     public boolean quickStart = true;
+    /** More JVM options for every store (a benchmark's JFR recording, say). */
+    public final List<String> extraJvmArgs = new ArrayList<>();
 
     StoreProcesses(Path root) {
         this(root, 50, 16384);
@@ -87,8 +89,9 @@ public final class StoreProcesses implements AutoCloseable {
     void start(long s) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", quickStart ? "-XX:TieredStopAtLevel=1" : "-XX:+UseParallelGC",
-                "-cp", classPath(),
+                "-Xmx256m", quickStart ? "-XX:TieredStopAtLevel=1" : "-XX:+UseParallelGC"));
+        cmd.addAll(extraJvmArgs);
+        cmd.addAll(List.of("-cp", classPath(),
                 "io.nokv.node.cli.Nokv", "serve",
                 "--workdir", storeDir(s).toString(),
                 "--store-id", Long.toString(s),
