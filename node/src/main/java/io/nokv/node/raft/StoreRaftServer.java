@@ -1,6 +1,7 @@
 package io.nokv.node.raft;
 
 import io.nokv.engine.DB;
+import io.nokv.node.kv.KvMetrics;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
 import io.nokv.node.kv.proto.RegionMeta;
@@ -96,6 +97,7 @@ public final class StoreRaftServer implements AutoCloseable {
     private final AtomicLong callIds = new AtomicLong();
     private final Map<Long, RegionStateMachine> machines = new ConcurrentHashMap<>();
     private final RaftProperties properties = new RaftProperties();
+    private final KvMetrics writeStages = new KvMetrics();
     private RaftServer server;
     private boolean recovered;
 
@@ -181,7 +183,7 @@ public final class StoreRaftServer implements AutoCloseable {
             throw new IllegalArgumentException("group " + groupId + " is not a NoKV region group");
         }
         return machines.computeIfAbsent(regionId,
-                id -> new RegionStateMachine(id, config.storeId(), db, directory, applier));
+                id -> new RegionStateMachine(id, config.storeId(), db, directory, applier, writeStages));
     }
 
     /** Adds the region's group to this server unless it is already loaded (from storage or earlier). */
@@ -215,6 +217,17 @@ public final class StoreRaftServer implements AutoCloseable {
     }
 
     // ---- queries --------------------------------------------------------------------------------
+
+    /**
+     * Leader-side times of the write path, per stage (quantiles over the last 2,048 writes): the
+     * whole proposal ({@code propose_to_reply}), Ratis taking the request ({@code start_to_append}),
+     * log append + fsync on the leader and a majority + commit + the applier picking it up
+     * ({@code log_replicate_commit}), decoding the command ({@code apply_decode}) and the engine write
+     * ({@code apply_engine_write}).
+     */
+    public KvMetrics writeStages() {
+        return writeStages;
+    }
 
     public RegionStateMachine machine(long regionId) {
         return machines.get(regionId);
@@ -250,9 +263,11 @@ public final class StoreRaftServer implements AutoCloseable {
 
     /** Proposes a command to the region's group on this (leader) store; completes when applied here. */
     public CompletableFuture<RaftCommandResult> propose(RaftCommand cmd) {
+        long t0 = System.nanoTime();
         return submit(cmd.getRegionId(), RaftClientRequest.writeRequestType(),
                 Message.valueOf(ByteString.copyFrom(cmd.toByteArray())))
                 .thenApply(reply -> {
+                    writeStages.record("propose_to_reply", System.nanoTime() - t0, false);
                     try {
                         return RaftCommandResult.parseFrom(reply.getMessage().getContent().toByteArray());
                     } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -73,6 +73,11 @@ public final class ClusterBenchmark implements Callable<Integer> {
     @Option(names = "--keep", description = "keep the data directories (printed) instead of deleting them")
     boolean keep;
 
+    @Option(names = "--stage-times", description = "after each NoKV write row, print the leaders' write-stage times (nokv_write_stage_seconds)")
+    boolean printStages;
+
+    private Runnable stageTimes;
+
     record Key(String op, int callers) {
     }
 
@@ -106,6 +111,9 @@ public final class ClusterBenchmark implements Callable<Integer> {
             NokvTarget n = new NokvTarget(nokv);
             n.waitForLeaders();
             System.out.println("regions led by stores " + n.leader(1) + " and " + n.leader(2));
+            if (printStages) {
+                stageTimes = () -> printStages(nokv, n);
+            }
             EtcdCluster etcd = null;
             try {
                 if (!noEtcd) {
@@ -139,6 +147,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
                     etcd.close();
                 }
             }
+            nokv.stopAll(); // SIGTERM, so a recording given with --store-jvm-arg is written
         }
         if (keep) {
             System.out.println("data kept under " + root);
@@ -157,10 +166,36 @@ public final class ClusterBenchmark implements Callable<Integer> {
         LoadRunner.Result r = LoadRunner.measure(c, warmup, seconds, nokvOp);
         runs.add(new Run("nokv", op, c, rep, r, loadAverage()));
         print("nokv", op, c, r);
+        if (stageTimes != null && !op.equals("get")) {
+            stageTimes.run();
+        }
         if (etcdOp != null) {
             LoadRunner.Result e = LoadRunner.measure(c, warmup, seconds, etcdOp);
             runs.add(new Run("etcd", op, c, rep, e, loadAverage()));
             print("etcd", op, c, e);
+        }
+    }
+
+    /** The write-stage lines of each region leader's /metrics, p50 and p99 in ms. */
+    private static void printStages(StoreProcesses nokv, NokvTarget n) {
+        for (long store : new java.util.TreeSet<>(List.of(n.leader(1), n.leader(2)))) {
+            try {
+                StringBuilder line = new StringBuilder("        stages on store " + store + ":");
+                for (String l : nokv.metrics(store).split("\n")) {
+                    boolean rpc = l.startsWith("nokv_rpc_duration_seconds{method=\"RawPut\"")
+                            || l.startsWith("nokv_rpc_duration_seconds{method=\"Kv");
+                    if (l.startsWith("nokv_write_stage_seconds{") || rpc) {
+                        int from = l.indexOf('"') + 1;
+                        String stage = (rpc ? "rpc:" : "") + l.substring(from, l.indexOf('"', from));
+                        String q = l.contains("quantile=\"0.5\"") ? "p50" : "p99";
+                        double ms = Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) * 1000;
+                        line.append(String.format(Locale.ROOT, " %s %s %.2f", stage, q, ms));
+                    }
+                }
+                System.out.println(line);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.out.println("        stages on store " + store + ": unavailable (" + e + ")");
+            }
         }
     }
 
