@@ -73,6 +73,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Raft log segment size; the log is purged by whole segments.")
     long segmentBytes;
 
+    @Option(names = "--raft-property", paramLabel = "KEY=VALUE", hidden = true,
+            description = "A Ratis property over NoKV's defaults (repeatable); for measuring settings.")
+    Map<String, String> raftProperties = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (storeId <= 0) {
@@ -94,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
             RegionCatalog catalog = RegionCatalog.load(db);
             raftServer = new StoreRaftServer(new StoreRaftServer.Config(storeId, raft.toString(), workdir.resolve("raft"),
                     peerAddrs, snapshotThreshold, 10_000, segmentBytes), db, new CatalogRegionDirectory(catalog));
+            raftProperties.forEach(raftServer::overrideRaftProperty);
             raftServer.start();
             printRegions(out, catalog.all());
             KvMetrics kvMetrics = new KvMetrics();

@@ -98,6 +98,7 @@ public final class StoreRaftServer implements AutoCloseable {
     private final Map<Long, RegionStateMachine> machines = new ConcurrentHashMap<>();
     private final RaftProperties properties = new RaftProperties();
     private final KvMetrics writeStages = new KvMetrics();
+    private final Map<String, String> propertyOverrides = new java.util.LinkedHashMap<>();
     private RaftServer server;
     private boolean recovered;
 
@@ -125,6 +126,14 @@ public final class StoreRaftServer implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Sets a raw Ratis property ({@code raft.server.log.force.sync.num}, …) over the defaults
+     * {@link #start()} chooses; for measuring a setting before it becomes a default. Call before start.
+     */
+    public synchronized void overrideRaftProperty(String key, String value) {
+        propertyOverrides.put(key, value);
+    }
+
     /** Starts the server ({@code RECOVER} when its storage has data, else {@code FORMAT}) and every local region. */
     public synchronized void start() throws IOException {
         Files.createDirectories(config.raftDir());
@@ -145,6 +154,7 @@ public final class StoreRaftServer implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("32MB"));
+        propertyOverrides.forEach(properties::set);
 
         recovered = hasStorage(config.raftDir());
         server = RaftServer.newBuilder()

@@ -67,6 +67,13 @@ public final class ClusterBenchmark implements Callable<Integer> {
     @Option(names = "--store-jvm-arg", description = "extra JVM option for every store, repeatable (e.g. a JFR recording)")
     List<String> storeJvmArgs = new ArrayList<>();
 
+    @Option(names = "--store-arg", description = "extra nokv serve option for every store, repeatable "
+            + "(e.g. --store-arg=--raft-property=raft.server.log.appender.wait-time.min=0ms)")
+    List<String> storeArgs = new ArrayList<>();
+
+    @Option(names = "--snapshot-threshold", description = "the stores' Raft log entries between snapshots (default: ${DEFAULT-VALUE}, as nokv serve)")
+    long snapshotThreshold = 4096;
+
     @Option(names = "--out", description = "the medians CSV (default: ${DEFAULT-VALUE})")
     Path out = Path.of("artifacts", "bench", "cluster.csv");
 
@@ -103,9 +110,10 @@ public final class ClusterBenchmark implements Callable<Integer> {
         List<byte[]> readSpace = readSpace(readKeys);
         List<Run> runs = new ArrayList<>();
         System.out.println(uptime());
-        try (StoreProcesses nokv = new StoreProcesses(root.resolve("nokv"), 4096, 1 << 20)) {
+        try (StoreProcesses nokv = new StoreProcesses(root.resolve("nokv"), snapshotThreshold, 1 << 20)) {
             nokv.quickStart = false;
             nokv.extraJvmArgs.addAll(storeJvmArgs);
+            nokv.extraServeArgs.addAll(storeArgs);
             System.out.println("starting 3 nokv stores under " + root.resolve("nokv") + " ...");
             nokv.startAll();
             NokvTarget n = new NokvTarget(nokv);

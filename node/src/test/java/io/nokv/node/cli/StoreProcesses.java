@@ -41,6 +41,8 @@ public final class StoreProcesses implements AutoCloseable {
     public boolean quickStart = true;
     /** More JVM options for every store (a benchmark's JFR recording, say); "{store}" becomes the store id. */
     public final List<String> extraJvmArgs = new ArrayList<>();
+    /** More {@code nokv serve} options for every store (a hidden {@code --raft-property}, say). */
+    public final List<String> extraServeArgs = new ArrayList<>();
 
     StoreProcesses(Path root) {
         this(root, 50, 16384);
@@ -108,6 +110,7 @@ public final class StoreProcesses implements AutoCloseable {
                 cmd.add((o * 100 + 2) + "=127.0.0.1:" + raftPorts.get(o));
             }
         }
+        cmd.addAll(extraServeArgs);
         launches++;
         Path logFile = root.resolve("store-" + s + ".log." + launches);
         logs.put(s, logFile);
