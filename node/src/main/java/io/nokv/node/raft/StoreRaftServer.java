@@ -98,6 +98,7 @@ public final class StoreRaftServer implements AutoCloseable {
     private final Map<Long, RegionStateMachine> machines = new ConcurrentHashMap<>();
     private final RaftProperties properties = new RaftProperties();
     private final KvMetrics writeStages = new KvMetrics();
+    private final RawWriteBatcher rawWrites = new RawWriteBatcher(this::proposeEntry);
     private final Map<String, String> propertyOverrides = new java.util.LinkedHashMap<>();
     private RaftServer server;
     private boolean recovered;
@@ -271,8 +272,15 @@ public final class StoreRaftServer implements AutoCloseable {
 
     // ---- proposals and reads ------------------------------------------------------------------
 
-    /** Proposes a command to the region's group on this (leader) store; completes when applied here. */
+    /**
+     * Proposes a command to the region's group on this (leader) store; completes when applied here.
+     * Raw writes that arrive while one of their region's is in flight are batched into one entry.
+     */
     public CompletableFuture<RaftCommandResult> propose(RaftCommand cmd) {
+        return RawWriteBatcher.isRawWrite(cmd) ? rawWrites.propose(cmd) : proposeEntry(cmd);
+    }
+
+    private CompletableFuture<RaftCommandResult> proposeEntry(RaftCommand cmd) {
         long t0 = System.nanoTime();
         return submit(cmd.getRegionId(), RaftClientRequest.writeRequestType(),
                 Message.valueOf(ByteString.copyFrom(cmd.toByteArray())))
@@ -430,6 +438,7 @@ public final class StoreRaftServer implements AutoCloseable {
             server.close();
             server = null;
         }
+        rawWrites.close();
     }
 
     record HostPort(String host, int port) {
