@@ -14,9 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * Batches raw writes per region, as TiKV's batch system does: while one proposal of a region is in
- * flight, the raw writes that arrive for it wait, and when it completes they go to Raft together as
- * <em>one</em> log entry ({@code raw_writes}), whose results are handed back one per caller. Many
+ * Batches raw writes per region, as TiKV's batch system does: while a region has its limit of
+ * proposals in flight (one by default), the raw writes that arrive for it wait, and when one
+ * completes they go to Raft together as <em>one</em> log entry ({@code raw_writes}), whose results are handed back one per caller. Many
  * callers then share one Ratis request, one log append and one round of replication instead of each
  * paying for its own. A lone caller is proposed at once, as before. Durability is unchanged: every
  * caller is answered only after the entry holding its write was committed and applied.
@@ -30,7 +30,7 @@ final class RawWriteBatcher {
     }
 
     private static final class RegionQueue {
-        boolean inFlight;
+        int inFlight;
         final List<Pending> waiting = new ArrayList<>();
     }
 
@@ -42,8 +42,15 @@ final class RawWriteBatcher {
         return t;
     });
 
-    RawWriteBatcher(Function<RaftCommand, CompletableFuture<RaftCommandResult>> proposer) {
+    private final int maxInFlight;
+
+    /** @param maxInFlight entries of one region proposed and not yet applied, at most (1 batches the most) */
+    RawWriteBatcher(Function<RaftCommand, CompletableFuture<RaftCommandResult>> proposer, int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("batches in flight must be >= 1, got " + maxInFlight);
+        }
         this.proposer = proposer;
+        this.maxInFlight = maxInFlight;
     }
 
     void close() {
@@ -63,8 +70,8 @@ final class RawWriteBatcher {
         List<Pending> send = null;
         synchronized (q) {
             q.waiting.add(p);
-            if (!q.inFlight) {
-                q.inFlight = true;
+            if (q.inFlight < maxInFlight) {
+                q.inFlight++;
                 send = take(q);
             }
         }
@@ -119,7 +126,7 @@ final class RawWriteBatcher {
     private static List<Pending> next(RegionQueue q) {
         synchronized (q) {
             if (q.waiting.isEmpty()) {
-                q.inFlight = false;
+                q.inFlight--;
                 return null;
             }
             return take(q);

@@ -98,7 +98,7 @@ public final class StoreRaftServer implements AutoCloseable {
     private final Map<Long, RegionStateMachine> machines = new ConcurrentHashMap<>();
     private final RaftProperties properties = new RaftProperties();
     private final KvMetrics writeStages = new KvMetrics();
-    private final RawWriteBatcher rawWrites = new RawWriteBatcher(this::proposeEntry);
+    private volatile RawWriteBatcher rawWrites = new RawWriteBatcher(this::proposeEntry, 1);
     private final Map<String, String> propertyOverrides = new java.util.LinkedHashMap<>();
     private RaftServer server;
     private boolean recovered;
@@ -133,6 +133,13 @@ public final class StoreRaftServer implements AutoCloseable {
      */
     public synchronized void overrideRaftProperty(String key, String value) {
         propertyOverrides.put(key, value);
+    }
+
+    /** Raw-write entries of one region in flight at most (default 1: the largest batches). Call before start. */
+    public synchronized void setRawWriteBatchesInFlight(int n) {
+        RawWriteBatcher old = rawWrites;
+        rawWrites = new RawWriteBatcher(this::proposeEntry, n);
+        old.close();
     }
 
     /** Starts the server ({@code RECOVER} when its storage has data, else {@code FORMAT}) and every local region. */
