@@ -76,10 +76,22 @@ final class ServeCommand implements Callable<Integer> {
             description = "Raft log segment size; the log is purged by whole segments.")
     long segmentBytes;
 
+    @Option(names = "--raft-property", paramLabel = "KEY=VALUE", hidden = true,
+            description = "A Ratis property over NoKV's defaults (repeatable); for measuring settings.")
+    Map<String, String> raftProperties = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--raw-write-batches-in-flight", defaultValue = "1", paramLabel = "N", hidden = true,
+            description = "Batched raw-write entries of one region in flight at most (default: ${DEFAULT-VALUE}).")
+    int rawWriteBatchesInFlight;
+
     @Override
     public Integer call() throws Exception {
         if (storeId <= 0) {
             throw new ParameterException(spec.commandLine(), "--store-id must be > 0, got " + storeId);
+        }
+        if (rawWriteBatchesInFlight < 1) {
+            throw new ParameterException(spec.commandLine(), "--raw-write-batches-in-flight must be >= 1, got "
+                    + rawWriteBatchesInFlight);
         }
         HostPort kvAddr = HostPort.parse("--addr", addr);
         HostPort raft = raftAddr == null ? kvAddr.offset("--raft-addr (default --addr + 100)", io.nokv.node.config.StoreConfig.RAFT_PORT_OFFSET)
@@ -103,6 +115,8 @@ final class ServeCommand implements Callable<Integer> {
             RegionCatalog catalog = RegionCatalog.load(db);
             raftServer = new StoreRaftServer(new StoreRaftServer.Config(storeId, raft.toString(), workdir.resolve("raft"),
                     peerAddrs, snapshotThreshold, 10_000, segmentBytes), db, new CatalogRegionDirectory(catalog));
+            raftProperties.forEach(raftServer::overrideRaftProperty);
+            raftServer.setRawWriteBatchesInFlight(rawWriteBatchesInFlight);
             raftServer.start();
             printRegions(out, catalog.all());
             KvMetrics kvMetrics = new KvMetrics();

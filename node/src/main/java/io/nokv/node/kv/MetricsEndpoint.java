@@ -74,6 +74,15 @@ public final class MetricsEndpoint implements AutoCloseable {
             sb.append("nokv_rpc_duration_seconds_sum{method=\"").append(rpc).append("\"} ").append(r.seconds()).append('\n');
             sb.append("nokv_rpc_duration_seconds_count{method=\"").append(rpc).append("\"} ").append(r.count()).append('\n');
         });
+        sb.append("# HELP nokv_write_stage_seconds Leader-side time of each write stage (docs/node.md, \"Write path\")\n")
+                .append("# TYPE nokv_write_stage_seconds summary\n");
+        raft.writeStages().rpcs().forEach((stage, r) -> {
+            for (double q : new double[] {0.5, 0.99}) {
+                sb.append("nokv_write_stage_seconds{stage=\"").append(stage).append("\",quantile=\"").append(q)
+                        .append("\"} ").append(r.quantile(q)).append('\n');
+            }
+            sb.append("nokv_write_stage_seconds_count{stage=\"").append(stage).append("\"} ").append(r.count()).append('\n');
+        });
         StatsSnapshot s = raft.db().stats();
         sb.append("# HELP nokv_engine_last_version Highest version written to the engine\n# TYPE nokv_engine_last_version gauge\n")
                 .append("nokv_engine_last_version ").append(raft.db().lastVersion()).append('\n');

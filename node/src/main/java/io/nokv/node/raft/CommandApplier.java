@@ -14,6 +14,7 @@ import io.nokv.node.kv.proto.PrewriteResponse;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
 import io.nokv.node.kv.proto.RawKvPair;
+import io.nokv.node.kv.proto.RawWriteResults;
 import io.nokv.node.kv.proto.ResolveLockRequest;
 import io.nokv.node.kv.proto.ResolveLockResponse;
 import io.nokv.node.mvcc.Mutation;
@@ -53,23 +54,23 @@ public final class CommandApplier {
     private Outcome applyChecked(RaftCommand cmd, long logIndex) {
         long now = cmd.getProposerTimeMs();
         switch (cmd.getCmdCase()) {
-            case RAW_PUT -> {
+            case RAW_PUT, RAW_DELETE, RAW_BATCH_PUT -> {
                 WriteBatch b = new WriteBatch();
-                b.put(ColumnFamily.DEFAULT, cmd.getRawPut().getKey().toByteArray(), logIndex,
-                        cmd.getRawPut().getValue().toByteArray());
+                addRawWrite(b, cmd, logIndex);
                 return ok(b);
             }
-            case RAW_DELETE -> {
+            case RAW_WRITES -> {
+                // Later commands of the batch overwrite earlier ones at the same key (same version: the
+                // entry's index), exactly as if they had been applied one after another.
                 WriteBatch b = new WriteBatch();
-                b.delete(ColumnFamily.DEFAULT, cmd.getRawDelete().getKey().toByteArray(), logIndex);
-                return ok(b);
-            }
-            case RAW_BATCH_PUT -> {
-                WriteBatch b = new WriteBatch();
-                for (RawKvPair p : cmd.getRawBatchPut().getPairsList()) {
-                    b.put(ColumnFamily.DEFAULT, p.getKey().toByteArray(), logIndex, p.getValue().toByteArray());
+                RawWriteResults.Builder results = RawWriteResults.newBuilder();
+                for (RaftCommand c : cmd.getRawWrites().getCommandsList()) {
+                    if (!addRawWrite(b, c, logIndex)) {
+                        throw new IllegalArgumentException("a raw write batch holds a " + c.getCmdCase() + " command");
+                    }
+                    results.addResults(RaftCommandResult.newBuilder().setOk(true));
                 }
-                return ok(b);
+                return new Outcome(b, RaftCommandResult.newBuilder().setRawWrites(results).build());
             }
             case PREWRITE -> {
                 PrewriteRequest r = cmd.getPrewrite();
@@ -131,6 +132,24 @@ public final class CommandApplier {
                         .setRawError("unknown raft command " + cmd.getCmdCase()).build());
             }
         }
+    }
+
+    /** Adds a raw_put/raw_delete/raw_batch_put at version {@code logIndex}; false for any other command. */
+    private static boolean addRawWrite(WriteBatch b, RaftCommand cmd, long logIndex) {
+        switch (cmd.getCmdCase()) {
+            case RAW_PUT -> b.put(ColumnFamily.DEFAULT, cmd.getRawPut().getKey().toByteArray(), logIndex,
+                    cmd.getRawPut().getValue().toByteArray());
+            case RAW_DELETE -> b.delete(ColumnFamily.DEFAULT, cmd.getRawDelete().getKey().toByteArray(), logIndex);
+            case RAW_BATCH_PUT -> {
+                for (RawKvPair p : cmd.getRawBatchPut().getPairsList()) {
+                    b.put(ColumnFamily.DEFAULT, p.getKey().toByteArray(), logIndex, p.getValue().toByteArray());
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long countLockDeletes(WriteBatch b) {

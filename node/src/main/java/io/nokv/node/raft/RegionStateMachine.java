@@ -4,6 +4,7 @@ import io.nokv.engine.ColumnFamily;
 import io.nokv.engine.DB;
 import io.nokv.engine.VersionedValue;
 import io.nokv.engine.WriteBatch;
+import io.nokv.node.kv.KvMetrics;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
 import io.nokv.node.region.RegionMeta;
@@ -11,6 +12,7 @@ import io.nokv.node.region.RegionProtos;
 import io.nokv.node.region.RegionState;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -51,11 +53,19 @@ public final class RegionStateMachine extends BaseStateMachine {
     private final byte[] appliedKey;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AtomicLong appliedCommands = new AtomicLong();
+    /** Where a write's time goes on the leader (docs/node.md, "Write path"); shared by the store's regions. */
+    private final KvMetrics stages;
     private volatile RegionMeta meta;
     /** The highest index whose effects are in the engine (durable with the next engine sync). */
     private volatile long durableApplied = -1;
 
     public RegionStateMachine(long regionId, long storeId, DB db, RegionDirectory directory, CommandApplier applier) {
+        this(regionId, storeId, db, directory, applier, new KvMetrics());
+    }
+
+    public RegionStateMachine(long regionId, long storeId, DB db, RegionDirectory directory, CommandApplier applier,
+                              KvMetrics stages) {
+        this.stages = stages;
         this.regionId = regionId;
         this.storeId = storeId;
         this.db = db;
@@ -149,8 +159,34 @@ public final class RegionStateMachine extends BaseStateMachine {
         return storage.getLatestSnapshot();
     }
 
+    /** Leader only: when Ratis took the request, and when it handed the entry to the log (for the stage times). */
+    private static final class WriteTimes {
+        final long started = System.nanoTime();
+        long appending;
+    }
+
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TransactionContext trx = super.startTransaction(request);
+        trx.setStateMachineContext(new WriteTimes());
+        return trx;
+    }
+
+    @Override
+    public TransactionContext preAppendTransaction(TransactionContext trx) throws IOException {
+        if (trx.getStateMachineContext() instanceof WriteTimes t) {
+            t.appending = System.nanoTime();
+        }
+        return super.preAppendTransaction(trx);
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        long applyStart = System.nanoTime();
+        if (trx.getStateMachineContext() instanceof WriteTimes t && t.appending > 0) {
+            stages.record("start_to_append", t.appending - t.started, false);
+            stages.record("log_replicate_commit", applyStart - t.appending, false);
+        }
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
         long term = entry.getTerm();
@@ -182,12 +218,16 @@ public final class RegionStateMachine extends BaseStateMachine {
             throw e;
         }
         batch.put(ColumnFamily.DEFAULT, appliedKey, index, ReservedKeys.encodeTermIndex(term, index));
+        long writeStart = System.nanoTime();
         try {
             db.write(batch);
         } catch (RuntimeException e) {
             LOG.error("region {}: engine write of index {} failed; stopping the region's replica", regionId, index, e);
             throw e;
         }
+        long applied = System.nanoTime();
+        stages.record("apply_decode", writeStart - applyStart, false);
+        stages.record("apply_engine_write", applied - writeStart, false);
         durableApplied = index;
         appliedCommands.incrementAndGet();
         updateLastAppliedTermIndex(term, index);

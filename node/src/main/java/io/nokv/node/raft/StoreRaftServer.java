@@ -2,6 +2,7 @@ package io.nokv.node.raft;
 
 import io.nokv.engine.DB;
 import io.nokv.node.config.HostPort;
+import io.nokv.node.kv.KvMetrics;
 import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
 import io.nokv.node.region.RegionMeta;
@@ -99,6 +100,9 @@ public final class StoreRaftServer implements AutoCloseable {
     private final AtomicLong callIds = new AtomicLong();
     private final Map<Long, RegionStateMachine> machines = new ConcurrentHashMap<>();
     private final RaftProperties properties = new RaftProperties();
+    private final KvMetrics writeStages = new KvMetrics();
+    private volatile RawWriteBatcher rawWrites = new RawWriteBatcher(this::proposeEntry, 1);
+    private final Map<String, String> propertyOverrides = new java.util.LinkedHashMap<>();
     private RaftServer server;
     private boolean recovered;
 
@@ -126,6 +130,21 @@ public final class StoreRaftServer implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Sets a raw Ratis property ({@code raft.server.log.force.sync.num}, …) over the defaults
+     * {@link #start()} chooses; for measuring a setting before it becomes a default. Call before start.
+     */
+    public synchronized void overrideRaftProperty(String key, String value) {
+        propertyOverrides.put(key, value);
+    }
+
+    /** Raw-write entries of one region in flight at most (default 1: the largest batches). Call before start. */
+    public synchronized void setRawWriteBatchesInFlight(int n) {
+        RawWriteBatcher old = rawWrites;
+        rawWrites = new RawWriteBatcher(this::proposeEntry, n);
+        old.close();
+    }
+
     /** Starts the server ({@code RECOVER} when its storage has data, else {@code FORMAT}) and every local region. */
     public synchronized void start() throws IOException {
         Files.createDirectories(config.raftDir());
@@ -146,6 +165,7 @@ public final class StoreRaftServer implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("32MB"));
+        propertyOverrides.forEach(properties::set);
 
         recovered = hasStorage(config.raftDir());
         server = RaftServer.newBuilder()
@@ -190,7 +210,7 @@ public final class StoreRaftServer implements AutoCloseable {
             throw new IllegalArgumentException("group " + groupId + " is not a NoKV region group");
         }
         return machines.computeIfAbsent(regionId,
-                id -> new RegionStateMachine(id, config.storeId(), db, directory, applier));
+                id -> new RegionStateMachine(id, config.storeId(), db, directory, applier, writeStages));
     }
 
     /** Adds the region's group to this server unless it is already loaded (from storage or earlier). */
@@ -225,6 +245,17 @@ public final class StoreRaftServer implements AutoCloseable {
 
     // ---- queries --------------------------------------------------------------------------------
 
+    /**
+     * Leader-side times of the write path, per stage (quantiles over the last 2,048 writes): the
+     * whole proposal ({@code propose_to_reply}), Ratis taking the request ({@code start_to_append}),
+     * log append + fsync on the leader and a majority + commit + the applier picking it up
+     * ({@code log_replicate_commit}), decoding the command ({@code apply_decode}) and the engine write
+     * ({@code apply_engine_write}).
+     */
+    public KvMetrics writeStages() {
+        return writeStages;
+    }
+
     public RegionStateMachine machine(long regionId) {
         return machines.get(regionId);
     }
@@ -257,11 +288,20 @@ public final class StoreRaftServer implements AutoCloseable {
 
     // ---- proposals and reads ------------------------------------------------------------------
 
-    /** Proposes a command to the region's group on this (leader) store; completes when applied here. */
+    /**
+     * Proposes a command to the region's group on this (leader) store; completes when applied here.
+     * Raw writes that arrive while one of their region's is in flight are batched into one entry.
+     */
     public CompletableFuture<RaftCommandResult> propose(RaftCommand cmd) {
+        return RawWriteBatcher.isRawWrite(cmd) ? rawWrites.propose(cmd) : proposeEntry(cmd);
+    }
+
+    private CompletableFuture<RaftCommandResult> proposeEntry(RaftCommand cmd) {
+        long t0 = System.nanoTime();
         return submit(cmd.getRegionId(), RaftClientRequest.writeRequestType(),
                 Message.valueOf(ByteString.copyFrom(cmd.toByteArray())))
                 .thenApply(reply -> {
+                    writeStages.record("propose_to_reply", System.nanoTime() - t0, false);
                     try {
                         return RaftCommandResult.parseFrom(reply.getMessage().getContent().toByteArray());
                     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -412,5 +452,6 @@ public final class StoreRaftServer implements AutoCloseable {
             server.close();
             server = null;
         }
+        rawWrites.close();
     }
 }

@@ -37,6 +37,10 @@ public final class StoreProcesses implements AutoCloseable {
     private final long segmentBytes;
     /** Tests start faster with C1 only; benchmarks want the full JIT. */
     public boolean quickStart = true;
+    /** More JVM options for every store (a benchmark's JFR recording, say); "{store}" becomes the store id. */
+    public final List<String> extraJvmArgs = new ArrayList<>();
+    /** More {@code nokv serve} options for every store (a hidden {@code --raft-property}, say). */
+    public final List<String> extraServeArgs = new ArrayList<>();
 
     StoreProcesses(Path root) {
         this(root, 50, 16384);
@@ -79,8 +83,9 @@ public final class StoreProcesses implements AutoCloseable {
     void start(long s) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", quickStart ? "-XX:TieredStopAtLevel=1" : "-XX:+UseParallelGC",
-                "-cp", classPath(),
+                "-Xmx256m", quickStart ? "-XX:TieredStopAtLevel=1" : "-XX:+UseParallelGC"));
+        extraJvmArgs.forEach(a -> cmd.add(a.replace("{store}", Long.toString(s))));
+        cmd.addAll(List.of("-cp", classPath(),
                 "io.nokv.node.cli.Nokv", "serve",
                 "--workdir", storeDir(s).toString(),
                 "--store-id", Long.toString(s),
@@ -97,6 +102,7 @@ public final class StoreProcesses implements AutoCloseable {
                 cmd.add((o * 100 + 2) + "=127.0.0.1:" + raftPorts.get(o));
             }
         }
+        cmd.addAll(extraServeArgs);
         launches++;
         Path logFile = root.resolve("store-" + s + ".log." + launches);
         logs.put(s, logFile);
@@ -154,6 +160,22 @@ public final class StoreProcesses implements AutoCloseable {
             throw new AssertionError("store " + s + " did not stop within 30 s after SIGTERM");
         }
         return p.exitValue();
+    }
+
+    /** The store's Prometheus text ({@code GET /metrics}). */
+    public String metrics(long s) throws IOException, InterruptedException {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPorts.get(s) + "/metrics")).build();
+        return http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** SIGTERM to every store, waiting for each (a JFR recording then dumps on exit). */
+    public void stopAll() throws InterruptedException {
+        for (long s : STORES) {
+            if (procs.containsKey(s)) {
+                stop(s);
+            }
+        }
     }
 
     void kill(long s) throws InterruptedException {
