@@ -20,12 +20,13 @@ import java.net.InetSocketAddress;
  */
 public final class RedisGateway implements AutoCloseable {
     private final Keyspace keyspace;
+    private final GatewayStats stats;
     private final ActiveExpiry expiry;
     private final RedisServer server;
     private final MetricsEndpoint metrics;
 
     public RedisGateway(KeyStore store, Settings settings) throws Exception {
-        GatewayStats stats = new GatewayStats();
+        stats = new GatewayStats();
         keyspace = new Keyspace(store, System::currentTimeMillis);
         ActiveExpiry sweep = null;
         RedisServer srv = null;
@@ -53,6 +54,10 @@ public final class RedisGateway implements AutoCloseable {
 
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    public GatewayStats stats() {
+        return stats;
     }
 
     public Keyspace keyspace() {

@@ -8,13 +8,14 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Sits between Netty's RESP decoder and its aggregators and refuses a request before any of it is
- * buffered: a bulk string longer than 512 MiB or an array of more than 1M elements (redis-server's
- * {@code proto-max-bulk-len} and multibulk limits). The refusal is a {@link ProtocolException}:
+ * buffered: a bulk string longer than 512 MiB (redis-server's {@code proto-max-bulk-len}; Netty's
+ * decoder checks that one first, see {@link ProtocolException#of}) or an array of more than 1M elements. The refusal is a {@link ProtocolException}:
  * the connection gets one error and is closed; every other connection carries on.
  */
 public final class RequestLimits extends ChannelInboundHandlerAdapter {
     public static final long MAX_BULK_BYTES = 512L << 20;
-    public static final long MAX_ARRAY_ELEMENTS = 1L << 20;
+    /** Netty's RedisArrayAggregator refuses more too (io.netty.handler.codec.redis.maxArrayLength). */
+    public static final long MAX_ARRAY_ELEMENTS = 1_000_000;
 
     private final long maxBulkBytes;
     private final long maxArrayElements;

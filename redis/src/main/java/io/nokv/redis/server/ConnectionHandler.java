@@ -107,7 +107,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof ProtocolException || c instanceof RedisCodecException) {
+        if (c instanceof RedisCodecException codec) {
+            c = ProtocolException.of(codec);
+        }
+        if (c instanceof ProtocolException) {
             ctx.writeAndFlush(Replies.error("ERR Protocol error: " + c.getMessage())).addListener(ChannelFutureListener.CLOSE);
         } else {
             if (!(c instanceof IOException)) {
