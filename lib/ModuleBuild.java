@@ -19,7 +19,8 @@ public final class ModuleBuild {
     public enum Module {
         ENGINE("engine", "nokv-engine"),
         TSO("tso", "nokv-tso"),
-        NODE("node", "nokv-node", ENGINE, TSO);
+        NODE("node", "nokv-node", ENGINE, TSO),
+        REDIS("redis", "nokv-redis", ENGINE, TSO, NODE);
 
         final String dir;
         final String jarName;

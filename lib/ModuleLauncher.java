@@ -16,7 +16,8 @@ public final class ModuleLauncher {
     public enum Binary {
         NOKV_TSO("nokv-tso", ModuleBuild.Module.TSO, "io.nokv.tso.TsoServer"),
         NOKV("nokv", ModuleBuild.Module.NODE, "io.nokv.node.cli.Nokv"),
-        NOKV_CONFIG("nokv-config", ModuleBuild.Module.NODE, "io.nokv.node.cli.NokvConfig");
+        NOKV_CONFIG("nokv-config", ModuleBuild.Module.NODE, "io.nokv.node.cli.NokvConfig"),
+        NOKV_REDIS("nokv-redis", ModuleBuild.Module.REDIS, "io.nokv.redis.NokvRedis");
 
         final String command;
         final ModuleBuild.Module module;

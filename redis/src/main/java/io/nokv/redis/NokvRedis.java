@@ -108,6 +108,7 @@ public final class NokvRedis implements Callable<Integer> {
             System.out.println("Shutting down...");
         }
         System.out.println("bye");
+        System.out.flush();
         return 0;
     }
 
