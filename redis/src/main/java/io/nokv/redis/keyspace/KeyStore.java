@@ -1,6 +1,8 @@
 package io.nokv.redis.keyspace;
 
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -42,6 +44,26 @@ public interface KeyStore extends AutoCloseable {
         void put(byte[] key, byte[] value);
 
         void delete(byte[] key);
+
+        /** A transaction of either store, seen through its three operations. */
+        static Writes of(Function<byte[], byte[]> get, BiConsumer<byte[], byte[]> put, Consumer<byte[]> delete) {
+            return new Writes() {
+                @Override
+                public byte[] get(byte[] key) {
+                    return get.apply(key);
+                }
+
+                @Override
+                public void put(byte[] key, byte[] value) {
+                    put.accept(key, value);
+                }
+
+                @Override
+                public void delete(byte[] key) {
+                    delete.accept(key);
+                }
+            };
+        }
     }
 
     record Pair(byte[] key, byte[] value) {

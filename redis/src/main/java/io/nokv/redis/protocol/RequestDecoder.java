@@ -5,9 +5,12 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.redis.ArrayRedisMessage;
+import io.netty.handler.codec.redis.ErrorRedisMessage;
 import io.netty.handler.codec.redis.FullBulkStringRedisMessage;
 import io.netty.handler.codec.redis.InlineCommandRedisMessage;
+import io.netty.handler.codec.redis.IntegerRedisMessage;
 import io.netty.handler.codec.redis.RedisMessage;
+import io.netty.handler.codec.redis.SimpleStringRedisMessage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,18 +46,18 @@ public final class RequestDecoder extends MessageToMessageDecoder<RedisMessage> 
         }
     }
 
+    /** The RESP type byte of a message, for redis-server's "expected '$', got 'x'". */
     private static char typeChar(RedisMessage m) {
-        String name = m.getClass().getSimpleName();
-        if (name.startsWith("SimpleString")) {
+        if (m instanceof SimpleStringRedisMessage) {
             return '+';
         }
-        if (name.startsWith("Error")) {
+        if (m instanceof ErrorRedisMessage) {
             return '-';
         }
-        if (name.startsWith("Integer")) {
+        if (m instanceof IntegerRedisMessage) {
             return ':';
         }
-        if (name.startsWith("Array")) {
+        if (m instanceof ArrayRedisMessage) {
             return '*';
         }
         return '$';

@@ -100,8 +100,9 @@ public final class RedisServer implements AutoCloseable {
         });
         clients.newCloseFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        commands.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        // I/O threads first: the last events of closed channels still hand work to the command executors
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        commands.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -57,7 +57,7 @@ public final class ClusterStore implements KeyStore {
             T result;
             try {
                 txn = client.begin();
-                result = work.apply(new TxnWrites(txn));
+                result = work.apply(Writes.of(txn::get, txn::put, txn::delete));
             } catch (NokvException e) {
                 throw unavailable(e); // nothing was written: reading or the timestamp failed
             }
@@ -111,22 +111,5 @@ public final class ClusterStore implements KeyStore {
     private static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.lines().findFirst().orElse(m);
-    }
-
-    private record TxnWrites(Transaction txn) implements Writes {
-        @Override
-        public byte[] get(byte[] key) {
-            return txn.get(key);
-        }
-
-        @Override
-        public void put(byte[] key, byte[] value) {
-            txn.put(key, value);
-        }
-
-        @Override
-        public void delete(byte[] key) {
-            txn.delete(key);
-        }
     }
 }

@@ -48,7 +48,7 @@ public final class EmbeddedStore implements KeyStore {
     public <T> T update(Function<Writes, T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Transaction txn = db.newTransaction(true)) {
-                T result = work.apply(new TxnWrites(txn));
+                T result = work.apply(Writes.of(txn::get, txn::put, txn::delete));
                 txn.commit();
                 return result;
             } catch (ConflictException e) {
@@ -81,22 +81,5 @@ public final class EmbeddedStore implements KeyStore {
     @Override
     public void close() {
         db.close();
-    }
-
-    private record TxnWrites(Transaction txn) implements Writes {
-        @Override
-        public byte[] get(byte[] key) {
-            return txn.get(key);
-        }
-
-        @Override
-        public void put(byte[] key, byte[] value) {
-            txn.put(key, value);
-        }
-
-        @Override
-        public void delete(byte[] key) {
-            txn.delete(key);
-        }
     }
 }
