@@ -14,6 +14,7 @@ import io.nokv.redis.keyspace.StoreUnavailableException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -55,7 +56,10 @@ public final class EmbeddedStore implements KeyStore {
                 if (attempt == MAX_ATTEMPTS) {
                     throw new StoreUnavailableException("transaction conflict persisted after " + attempt + " attempts", true, e);
                 }
-                Thread.onSpinWait();
+                if (attempt > 3) {
+                    // rare: the gateway's key locks already keep its commands on one key apart
+                    LockSupport.parkNanos(Math.min(1_000_000L, 10_000L * attempt));
+                }
             } catch (TransactionTooLargeException e) {
                 throw new StoreUnavailableException(e.getMessage(), false, e);
             }
