@@ -18,9 +18,9 @@ import java.io.IOException;
 
 /**
  * One client connection. Runs on a command executor (not the I/O thread), one event at a time and
- * in arrival order, so the engine may block without stalling other connections' I/O. Replies are
- * written as commands finish and flushed when the read batch ends: a pipeline of N commands costs
- * one flush, not N.
+ * in arrival order, so the engine may block without stalling other connections' I/O. It gets the
+ * requests of one read as a batch ({@link RequestBatcher}); replies are written as commands
+ * finish and flushed when the batch ends: a pipeline of N commands costs one flush, not N.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Dispatcher dispatcher;
@@ -56,28 +56,29 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Request request) || closing || session == null) {
+        if (!(msg instanceof RequestBatcher.RequestBatch batch)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        RedisMessage reply;
-        try {
-            reply = dispatcher.execute(session, request);
-        } catch (RuntimeException e) {
-            // a failure of the engine itself; the connection and the server stay up
-            System.err.println("nokv-redis: " + request.name() + " failed: " + e);
-            reply = Replies.error("ERR internal error: " + e);
-        }
-        if (session.closeAfterReply()) {
-            closing = true;
-            ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
-        } else {
+        for (Request request : batch.requests()) {
+            if (closing || session == null) {
+                return;
+            }
+            RedisMessage reply;
+            try {
+                reply = dispatcher.execute(session, request);
+            } catch (RuntimeException e) {
+                // a failure of the engine itself; the connection and the server stay up
+                System.err.println("nokv-redis: " + request.name() + " failed: " + e);
+                reply = Replies.error("ERR internal error: " + e);
+            }
+            if (session.closeAfterReply()) {
+                closing = true;
+                ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             ctx.write(reply, ctx.voidPromise());
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
     }
 

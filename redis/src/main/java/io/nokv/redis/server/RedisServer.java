@@ -76,6 +76,7 @@ public final class RedisServer implements AutoCloseable {
                         p.addLast(new RedisBulkStringAggregator());
                         p.addLast(new RedisArrayAggregator());
                         p.addLast(new RequestDecoder());
+                        p.addLast(new RequestBatcher());
                         p.addLast(commands, "commands", new ConnectionHandler(dispatcher, slots));
                     }
                 });
@@ -100,9 +101,10 @@ public final class RedisServer implements AutoCloseable {
         });
         clients.newCloseFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        // I/O threads first: the last events of closed channels still hand work to the command executors
+        // The two groups hand events to each other until the closed channels' last events have run:
+        // a short quiet period on each lets those run instead of being rejected.
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        commands.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        commands.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        io.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 }
