@@ -116,6 +116,7 @@ final class StatsCommand implements Callable<Integer> {
         w.put("obsolete_segments", wal.obsoleteSegments());
         w.put("records", wal.records());
         w.put("torn_tail_bytes", wal.tornTailBytes());
+        w.put("problem", wal.problem());
         root.put("wal", w);
         root.put("value_log", VlogCommand.statsJson(vlog));
 
@@ -146,7 +147,9 @@ final class StatsCommand implements Callable<Integer> {
                                 + " checkpoint=" + wal.get("checkpoint") + ")")
                 .row("WAL.ActiveSize", wal.get("active_size"), "bytes")
                 .row("WAL.Bytes", wal.get("bytes"), "bytes")
-                .row("WAL.Records", wal.get("records"), "(torn tail " + wal.get("torn_tail_bytes") + " bytes)")
+                .row("WAL.Records", wal.get("records"), wal.get("problem") != null
+                        ? "(unreadable: " + wal.get("problem") + "; run with --verify)"
+                        : "(torn tail " + wal.get("torn_tail_bytes") + " bytes)")
                 .row("ValueLog.Segments", vlog.get("segments"), "(active=" + vlog.get("active_segment") + " gc_candidates="
                         + vlog.get("gc_candidates") + " pending_delete=" + vlog.get("pending_delete") + ")")
                 .row("ValueLog.Bytes", vlog.get("bytes"), "bytes (stale " + vlog.get("stale_bytes") + ")")

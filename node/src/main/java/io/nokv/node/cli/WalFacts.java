@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  * @param records           WAL records (write batches) from the checkpoint on, -1 if unreadable
  * @param entries           ops in those batches (not yet in an SST), -1 if unreadable
  * @param tornTailBytes     bytes after the last whole record of the newest segment (an append in progress, or a crash)
+ * @param problem           why the replay failed (damage, a missing segment), or null
  */
 record WalFacts(long activeSegment, long activeBytes, int segments, long bytes, long checkpoint,
-                int obsoleteSegments, long records, long entries, long tornTailBytes) {
+                int obsoleteSegments, long records, long entries, long tornTailBytes, String problem) {
     private static final Pattern NAME = Pattern.compile("(\\d{8,18})\\.log");
     /**
      * A live store's newest segment usually ends in the append in progress, which the non-repairing
@@ -51,20 +52,21 @@ record WalFacts(long activeSegment, long activeBytes, int segments, long bytes, 
             long[] entries = {0};
             try {
                 WalReplayResult replay = Wal.replay(walDir, checkpoint, payload -> entries[0] += leadingVarint(payload), false);
-                return of(sizes, checkpoint, replay.records(), entries[0], replay.truncatedBytes());
+                return of(sizes, checkpoint, replay.records(), entries[0], replay.truncatedBytes(), null);
             } catch (NoKVException e) {
                 if (attempt >= 3) {
-                    return of(sizes, checkpoint, -1, -1, 0);
+                    return of(sizes, checkpoint, -1, -1, 0, e.getMessage());
                 }
             }
         }
     }
 
-    private static WalFacts of(TreeMap<Long, Long> sizes, long checkpoint, long records, long entries, long torn) {
+    private static WalFacts of(TreeMap<Long, Long> sizes, long checkpoint, long records, long entries, long torn,
+                               String problem) {
         long total = sizes.values().stream().mapToLong(Long::longValue).sum();
         Map.Entry<Long, Long> last = sizes.lastEntry();
         return new WalFacts(last == null ? 0 : last.getKey(), last == null ? 0 : last.getValue(), sizes.size(), total,
-                checkpoint, sizes.headMap(checkpoint).size(), records, entries, torn);
+                checkpoint, sizes.headMap(checkpoint).size(), records, entries, torn, problem);
     }
 
     private static TreeMap<Long, Long> segmentSizes(Path walDir) {

@@ -138,7 +138,7 @@ class InspectCommandsTest {
         assertTrue(s.get("compaction").get("max_score").isNumber());
         JsonNode wal = s.get("wal");
         assertEquals(List.of("active_segment", "active_size", "segments", "bytes", "checkpoint", "obsolete_segments",
-                "records", "torn_tail_bytes"), fields(wal));
+                "records", "torn_tail_bytes", "problem"), fields(wal));
         assertEquals(3, wal.get("records").asLong(), "three single-op writes, one record each");
         assertEquals(0, wal.get("torn_tail_bytes").asLong());
         assertTrue(wal.get("active_size").asLong() > 0 && wal.get("bytes").asLong() >= wal.get("active_size").asLong());
@@ -230,6 +230,12 @@ class InspectCommandsTest {
         }
         Path afterGap = store.resolve("wal").resolve(String.format("%08d.log", newest + 2)); // segment newest+1 "lost"
         Files.write(afterGap, new byte[0]);
+
+        CliRun plain = CliRun.nokv("stats", "--workdir", store.toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.out().contains("(unreadable: WAL segment") && plain.out().contains("run with --verify"), plain.out());
+        assertTrue(json("stats", "--workdir", store.toString(), "--json").get("wal").get("problem").asText()
+                .contains(String.format("%08d.log", newest + 1)));
 
         CliRun r = CliRun.nokv("stats", "--workdir", store.toString(), "--verify");
         assertEquals(1, r.code(), r.out());
