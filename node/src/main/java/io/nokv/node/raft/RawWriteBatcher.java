@@ -4,6 +4,7 @@ import io.nokv.node.kv.proto.RaftCommand;
 import io.nokv.node.kv.proto.RaftCommandResult;
 import io.nokv.node.kv.proto.RawWriteBatch;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class RawWriteBatcher {
 
     private static final class RegionQueue {
         int inFlight;
-        final List<Pending> waiting = new ArrayList<>();
+        final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     }
 
     private final Function<RaftCommand, CompletableFuture<RaftCommandResult>> proposer;
@@ -86,12 +87,11 @@ final class RawWriteBatcher {
         List<Pending> out = new ArrayList<>();
         long bytes = 0;
         while (!q.waiting.isEmpty() && out.size() < MAX_COMMANDS) {
-            Pending next = q.waiting.get(0);
-            bytes += next.cmd().getSerializedSize();
+            bytes += q.waiting.peekFirst().cmd().getSerializedSize();
             if (!out.isEmpty() && bytes > MAX_BYTES) {
                 break;
             }
-            out.add(q.waiting.remove(0));
+            out.add(q.waiting.pollFirst());
         }
         return out;
     }
