@@ -33,7 +33,7 @@ public final class NokvRedis implements Callable<Integer> {
     Path workdir;
 
     @Option(names = "--addr", defaultValue = "127.0.0.1:6380", paramLabel = "HOST:PORT",
-            description = "Where to listen for RESP clients (default: ${DEFAULT-VALUE}; port 0 = any free port).")
+            description = "Where to listen for RESP clients (default: ${DEFAULT-VALUE}).")
     String addr;
 
     @Option(names = "--metrics-addr", paramLabel = "HOST:PORT", description = "Serve Prometheus text on http://HOST:PORT/metrics.")

@@ -21,17 +21,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The packaged binary as a process: startup line, SET NX, SIGTERM prints bye and exits 0, data survives; bad flags. */
 class NokvRedisIT {
-    static Process start(Path workdir) throws Exception {
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Process start(Path workdir, int port) throws Exception {
         Path root = Path.of(System.getProperty("nokv.root", "..")).toAbsolutePath().normalize();
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                root.resolve("redis/target/nokv-redis.jar").toString(), "--workdir", workdir.toString(), "--addr", "127.0.0.1:0")
+                root.resolve("redis/target/nokv-redis.jar").toString(), "--workdir", workdir.toString(), "--addr", "127.0.0.1:" + port)
                 .redirectErrorStream(true).start();
     }
 
     @Test
     void servesUntilSigtermThenSaysBye(@TempDir Path dir) throws Exception {
         for (int round = 0; round < 2; round++) {
-            Process p = start(dir.resolve("r"));
+            Process p = start(dir.resolve("r"), freePort());
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String first = out.readLine();
             Matcher m = Pattern.compile("^NoKV Redis gateway listening on 127\\.0\\.0\\.1:(\\d+) \\(embedded, workdir=.*\\)$")
