@@ -50,7 +50,7 @@ class NokvRedisIT {
                     assertNull(j.set("a", "1", SetParams.setParams().nx()), "the key survived the restart");
                 }
             }
-            p.destroy(); // SIGTERM
+            p.toHandle().destroy(); // SIGTERM (Process.destroy would also close the streams we still read)
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             List<String> rest = new ArrayList<>();
             for (String l; (l = out.readLine()) != null; ) {
