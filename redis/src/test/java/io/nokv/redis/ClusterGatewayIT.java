@@ -1,5 +1,6 @@
 package io.nokv.redis;
 
+import io.nokv.testkit.Poll;
 import io.nokv.client.ClientOptions;
 import io.nokv.client.NokvClient;
 import io.nokv.node.config.AddressScope;

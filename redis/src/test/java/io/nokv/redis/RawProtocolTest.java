@@ -1,5 +1,6 @@
 package io.nokv.redis;
 
+import io.nokv.testkit.Poll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -50,9 +50,10 @@ class CatalogTest {
             }
             List<String> deps = new ArrayList<>();
             alias.getValue().path("dependencies").forEach(d -> deps.add(d.asText()));
-            boolean module = deps.stream().anyMatch(d -> d.equals("io.nokv:nokv-node:" + version) || d.equals("io.nokv:nokv-tso:" + version));
+            boolean module = deps.stream().anyMatch(d -> d.equals("io.nokv:nokv-node:" + version) || d.equals("io.nokv:nokv-tso:" + version)
+                    || d.equals("io.nokv:nokv-redis:" + version));
             if (!module || deps.stream().anyMatch(d -> d.startsWith("io.nokv:") && !d.endsWith(":" + version))) {
-                problems.add(alias.getKey() + ": dependencies " + deps + " do not name io.nokv:nokv-node (or nokv-tso) at " + version);
+                problems.add(alias.getKey() + ": dependencies " + deps + " do not name io.nokv:nokv-node (or nokv-tso, nokv-redis) at " + version);
             }
         }
         assertEquals(List.of(), problems);
