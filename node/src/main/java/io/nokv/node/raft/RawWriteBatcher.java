@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -44,14 +45,24 @@ final class RawWriteBatcher {
     });
 
     private final int maxInFlight;
+    private final long entryTimeoutMs;
 
-    /** @param maxInFlight entries of one region proposed and not yet applied, at most (1 batches the most) */
-    RawWriteBatcher(Function<RaftCommand, CompletableFuture<RaftCommandResult>> proposer, int maxInFlight) {
+    /**
+     * @param maxInFlight    entries of one region proposed and not yet applied, at most (1 batches the most)
+     * @param entryTimeoutMs how long an entry may hold its region's slot. Ratis does not always answer a
+     *                       request whose leader lost leadership (seen after a leader transfer followed by
+     *                       a kill of the new leader: the old one's request stayed pending for good), and a
+     *                       slot held forever would stall every later write of the region on this store.
+     *                       Its callers then get a timeout: an unknown outcome, never an acknowledgement.
+     */
+    RawWriteBatcher(Function<RaftCommand, CompletableFuture<RaftCommandResult>> proposer, int maxInFlight,
+                    long entryTimeoutMs) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("batches in flight must be >= 1, got " + maxInFlight);
         }
         this.proposer = proposer;
         this.maxInFlight = maxInFlight;
+        this.entryTimeoutMs = entryTimeoutMs;
     }
 
     void close() {
@@ -100,7 +111,7 @@ final class RawWriteBatcher {
         while (batch != null) {
             CompletableFuture<RaftCommandResult> f;
             try {
-                f = proposer.apply(entryOf(batch));
+                f = proposer.apply(entryOf(batch)).orTimeout(entryTimeoutMs, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }

@@ -101,7 +101,7 @@ public final class StoreRaftServer implements AutoCloseable {
     private final Map<Long, RegionStateMachine> machines = new ConcurrentHashMap<>();
     private final RaftProperties properties = new RaftProperties();
     private final KvMetrics writeStages = new KvMetrics();
-    private volatile RawWriteBatcher rawWrites = new RawWriteBatcher(this::proposeEntry, 1);
+    private volatile RawWriteBatcher rawWrites;
     private final Map<String, String> propertyOverrides = new java.util.LinkedHashMap<>();
     private RaftServer server;
     private boolean recovered;
@@ -112,6 +112,7 @@ public final class StoreRaftServer implements AutoCloseable {
         this.directory = directory;
         this.applier = new CommandApplier(db);
         this.selfId = RegionGroups.peerId(config.storeId());
+        this.rawWrites = new RawWriteBatcher(this::proposeEntry, 1, config.requestTimeoutMs());
     }
 
     public long storeId() {
@@ -141,7 +142,7 @@ public final class StoreRaftServer implements AutoCloseable {
     /** Raw-write entries of one region in flight at most (default 1: the largest batches). Call before start. */
     public synchronized void setRawWriteBatchesInFlight(int n) {
         RawWriteBatcher old = rawWrites;
-        rawWrites = new RawWriteBatcher(this::proposeEntry, n);
+        rawWrites = new RawWriteBatcher(this::proposeEntry, n, config.requestTimeoutMs());
         old.close();
     }
 
