@@ -80,8 +80,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "A Ratis property over NoKV's defaults (repeatable); for measuring settings.")
     Map<String, String> raftProperties = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--raw-write-batches-in-flight", defaultValue = "1", paramLabel = "N", hidden = true,
-            description = "Batched raw-write entries of one region in flight at most (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--raw-write-batches-in-flight", defaultValue = "0", paramLabel = "N", hidden = true,
+            description = "Batched raw-write entries of one region in flight at most; 0 = no batching "
+                    + "(default: ${DEFAULT-VALUE}; batching is experimental, see docs/node.md).")
     int rawWriteBatchesInFlight;
 
     @Override
@@ -89,8 +90,8 @@ final class ServeCommand implements Callable<Integer> {
         if (storeId <= 0) {
             throw new ParameterException(spec.commandLine(), "--store-id must be > 0, got " + storeId);
         }
-        if (rawWriteBatchesInFlight < 1) {
-            throw new ParameterException(spec.commandLine(), "--raw-write-batches-in-flight must be >= 1, got "
+        if (rawWriteBatchesInFlight < 0) {
+            throw new ParameterException(spec.commandLine(), "--raw-write-batches-in-flight must be >= 0, got "
                     + rawWriteBatchesInFlight);
         }
         HostPort kvAddr = HostPort.parse("--addr", addr);

@@ -29,6 +29,7 @@ class RawWriteBatchingTest {
     @Test
     void concurrentRawWritesToOneRegionAreEachAnsweredAndApplied(@TempDir Path dir) throws Exception {
         try (KvTestCluster c = new KvTestCluster(dir)) {
+            c.raft.servers.values().forEach(s -> s.setRawWriteBatchesInFlight(1)); // off by default
             c.raft.awaitLeader(1);
             Queue<String> failures = new ConcurrentLinkedQueue<>();
             List<Thread> callers = new ArrayList<>();
