@@ -40,6 +40,9 @@ class NokvRedisIT {
             Process p = start(dir.resolve("r"), freePort());
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String first = out.readLine();
+            while (first != null && first.startsWith("Picked up JAVA_TOOL_OPTIONS:")) { // the JVM's notice, not the gateway's
+                first = out.readLine();
+            }
             Matcher m = Pattern.compile("^NoKV Redis gateway listening on 127\\.0\\.0\\.1:(\\d+) \\(embedded, workdir=.*\\)$")
                     .matcher(String.valueOf(first));
             assertTrue(m.matches(), first);
