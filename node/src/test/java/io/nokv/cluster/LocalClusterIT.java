@@ -201,6 +201,8 @@ class LocalClusterIT {
                 procs.add(ChildProcess.jbang("serve-from-config", "--config", config.toString(), "--store-id", Integer.toString(s),
                         "--workdir", byHand.resolve("store-" + s).toString()));
             }
+            // The first transaction asks the TSO for a timestamp: wait for it too, not only the stores.
+            procs.get(0).awaitLine(l -> l.startsWith("TSO service listening on"), START);
             for (ChildProcess p : procs.subList(1, procs.size())) {
                 p.awaitLine(l -> l.startsWith("TinyKv service listening on"), START);
             }
